@@ -1,0 +1,81 @@
+import type { z } from 'zod';
+import type { DB } from './open.js';
+import { Auth, type AuthOptions, type Session } from './auth.js';
+import { queryDispatch } from './services/dispatch.js';
+import { contract, isMethodName, type MethodName, type ParamsOf, type ResultOf } from '../shared/contract.js';
+import { ServiceError, type ErrorIssue } from '../shared/errors.js';
+
+export const VERSION = '0.1.0';
+
+type Handler<M extends MethodName> = (
+  params: z.output<(typeof contract)[M]['params']>,
+  ctx: { session: Session | null; token: string | null },
+) => Promise<ResultOf<M>> | ResultOf<M>;
+
+/**
+ * The backend core behind both transports: validates params against the contract, checks the
+ * session, runs the service. Electron IPC and the HTTP server call `call()` and nothing else,
+ * so a bad call gets the same error whichever way it came.
+ */
+export class Backend {
+  readonly auth: Auth;
+  private readonly handlers: { [M in MethodName]: Handler<M> };
+
+  constructor(
+    readonly db: DB,
+    options: { auth?: Partial<AuthOptions> } = {},
+  ) {
+    this.auth = new Auth(db, options.auth);
+    this.handlers = {
+      'system.ping': () => ({
+        service: 'pim-aftersales' as const,
+        version: VERSION,
+        demo: this.isDemo(),
+        hasUsers: (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n > 0,
+      }),
+      'auth.login': (p) => this.auth.login(p.username, p.password),
+      'auth.logout': (_p, ctx) => {
+        if (ctx.token) this.auth.logout(ctx.token);
+        return { ok: true as const };
+      },
+      'auth.me': (_p, ctx) => ({ user: ctx.session!.user, expiresAt: ctx.session!.expiresAt }),
+      'dispatch.query': (p) => queryDispatch(db, p),
+    };
+  }
+
+  isDemo(): boolean {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'demo'").get() as { value: string } | undefined;
+    return row?.value === '1';
+  }
+
+  async call<M extends MethodName>(method: M, params: ParamsOf<M>, token?: string | null): Promise<ResultOf<M>>;
+  async call(method: string, params: unknown, token?: string | null): Promise<unknown>;
+  async call(method: string, params: unknown, token: string | null = null): Promise<unknown> {
+    if (!isMethodName(method)) {
+      throw new ServiceError('UNKNOWN_METHOD', `There is no method "${method}".`);
+    }
+    const spec = contract[method];
+    const session = spec.auth ? this.auth.authenticate(token) : null;
+    const parsed = spec.params.safeParse(params ?? {});
+    if (!parsed.success) {
+      const issues: ErrorIssue[] = parsed.error.issues.map((i) => ({
+        path: i.path.map(String).join('.') || '(params)',
+        message: i.message,
+      }));
+      throw new ServiceError(
+        'INVALID_PARAMS',
+        `Invalid params for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        { issues },
+      );
+    }
+    const handler = this.handlers[method] as Handler<MethodName>;
+    return handler(parsed.data as never, { session, token });
+  }
+}
+
+/** What a transport sends back for any thrown value: known errors as they are, bugs as INTERNAL. */
+export function toServiceError(err: unknown, log: (e: unknown) => void = console.error): ServiceError {
+  if (err instanceof ServiceError) return err;
+  log(err);
+  return new ServiceError('INTERNAL', 'An internal error occurred. It has been logged on the server.');
+}

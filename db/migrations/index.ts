@@ -1,0 +1,10 @@
+import { initial } from './001_initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, in order. A database's PRAGMA user_version is the last one applied. */
+export const migrations: readonly Migration[] = [initial];

@@ -1,0 +1,106 @@
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type IpcMainInvokeEvent } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Backend, toServiceError } from '../db/backend.js';
+import { APP_FOLDER, LOCAL_DB_NAME } from '../db/data-dir.js';
+import { openLocalDatabase } from '../db/local-database.js';
+import { IPC_CHANNEL, type BridgeResponse } from '../shared/bridge.js';
+
+// The main process stays thin: a window, native dialogs, and the contract over one IPC
+// channel for the local database. With a server configured the renderer talks HTTP and this
+// backend is never opened.
+
+app.setPath('userData', join(app.getPath('appData'), APP_FOLDER));
+const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+
+let backend: Promise<Backend> | null = null;
+function localBackend(): Promise<Backend> {
+  backend ??= openLocalDatabase(join(app.getPath('userData'), LOCAL_DB_NAME), (m) => console.log(m)).then(
+    (db) => new Backend(db),
+  );
+  return backend;
+}
+
+/** Only our own page may call the backend. */
+function fromOurPage(event: IpcMainInvokeEvent): boolean {
+  return event.senderFrame?.url === rendererUrl || event.senderFrame?.url.startsWith(`${rendererUrl}#`) === true;
+}
+
+ipcMain.handle(IPC_CHANNEL, async (event, method: unknown, params: unknown, token: unknown): Promise<BridgeResponse> => {
+  if (!fromOurPage(event)) return { ok: false, error: { code: 'FORBIDDEN', message: 'Calls are accepted from the client page only.' } };
+  try {
+    const core = await localBackend();
+    const result = await core.call(String(method), params, typeof token === 'string' ? token : null);
+    return { ok: true, result };
+  } catch (err) {
+    const e = toServiceError(err);
+    return { ok: false, error: e.toBody().error };
+  }
+});
+
+ipcMain.handle('pim:saveDialog', async (event, options: { defaultName: string; filters: { name: string; extensions: string[] }[] }) => {
+  if (!fromOurPage(event)) return null;
+  const win = BrowserWindow.fromWebContents(event.sender);
+  const dialogOptions = { defaultPath: options.defaultName, filters: options.filters };
+  const result = win ? await dialog.showSaveDialog(win, dialogOptions) : await dialog.showSaveDialog(dialogOptions);
+  return result.canceled ? null : (result.filePath ?? null);
+});
+
+ipcMain.handle('pim:openPath', async (event, path: string) => {
+  if (!fromOurPage(event)) return;
+  const error = await shell.openPath(path);
+  if (error) throw new Error(error);
+});
+
+function createWindow(): void {
+  const win = new BrowserWindow({
+    width: 1366,
+    height: 800,
+    minWidth: 1024,
+    minHeight: 640,
+    title: 'PIM 售后服务',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  win.webContents.on('will-navigate', (e) => e.preventDefault());
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  void win.loadFile(rendererIndex);
+}
+
+// F5 belongs to the lists (refresh the query), so the menu has no reload accelerator.
+Menu.setApplicationMenu(
+  Menu.buildFromTemplate([
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [{ role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+    },
+  ]),
+);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+  });
+  void app.whenReady().then(createWindow);
+  app.on('window-all-closed', () => app.quit());
+}

@@ -1,0 +1,93 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startServer } from './http-server.js';
+import { DEFAULT_SERVER_PORT } from '../shared/settings.js';
+
+// npm run server -- --port P --db FILE [--host H]
+const usage = 'Usage: npm run server -- --port PORT --db FILE [--host 127.0.0.1|0.0.0.0]';
+
+function fail(message: string, code = 1): never {
+  console.error(message);
+  process.exit(code);
+}
+
+/** A clear sentence for a database path that cannot be written, or null when it can. */
+export function unwritableReason(file: string): string | null {
+  const dir = dirname(file);
+  if (!existsSync(dir)) return `The folder ${dir} does not exist. Create it or choose another --db path.`;
+  if (existsSync(file)) {
+    if (!statSync(file).isFile()) return `${file} is not a file. Choose a database file path with --db.`;
+    try {
+      accessSync(file, constants.R_OK | constants.W_OK);
+    } catch {
+      return `The database file ${file} cannot be written. Check its permissions or choose another --db path.`;
+    }
+  }
+  try {
+    // SQLite also needs to create the -wal and -shm files beside the database.
+    accessSync(dir, constants.W_OK);
+  } catch {
+    return `The folder ${dir} cannot be written, so the database cannot be created or opened there. Choose another --db path.`;
+  }
+  return null;
+}
+
+async function main(): Promise<void> {
+  let values: { port?: string; db?: string; host?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { port: { type: 'string' }, db: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+    }));
+  } catch (e) {
+    fail(`${(e as Error).message}\n${usage}`, 2);
+  }
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  if (!values.db) fail(`Name the database file with --db.\n${usage}`, 2);
+  const portText = values.port ?? String(DEFAULT_SERVER_PORT);
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
+    fail(`The port must be a whole number from 1 to 65535 (0 picks a free one); got "${portText}".`, 2);
+  }
+  const port = Number(portText);
+  const host = values.host ?? '127.0.0.1';
+  const dbFile = resolve(values.db);
+  const reason = unwritableReason(dbFile);
+  if (reason) fail(reason);
+
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const staticDir = resolve(root, 'dist/renderer');
+  let server;
+  try {
+    server = await startServer({ dbFile, port, host, staticDir });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') fail(`Port ${port} on ${host} is already in use by another program. Choose another port with --port.`);
+    if (err.code === 'EACCES') fail(`Not allowed to listen on port ${port} on ${host}. Choose a port above 1024 with --port.`);
+    if (err.code === 'EADDRNOTAVAIL') fail(`The address ${host} is not an address of this computer. Check --host.`);
+    fail(`The server could not start with database ${dbFile}: ${err.message}`);
+  }
+
+  const ping = await server.backend.call('system.ping', {});
+  console.log(`PIM after-sales server listening on ${server.url} (database ${dbFile})`);
+  console.log(`  service contract: POST ${server.url}/api/<method>   messages: ${server.url.replace('http', 'ws')}/ws`);
+  if (existsSync(resolve(staticDir, 'index.html'))) console.log(`  browser client: ${server.url}/`);
+  else console.log('  browser client not built: run "npm run build:renderer" to serve it too');
+  if (ping.demo) console.log('  demo database: users clerk, warehouse, manager, admin — password demo123');
+  else if (!ping.hasUsers) {
+    console.log(`  this database has no users yet: create the first administrator with`);
+    console.log(`  npm run user -- add admin --role admin --db ${dbFile}   (the password is read from standard input)`);
+  }
+
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main();

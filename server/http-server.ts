@@ -1,0 +1,170 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Backend, toServiceError } from '../db/backend.js';
+import { openDatabase, type DB } from '../db/open.js';
+import type { AuthOptions } from '../db/auth.js';
+import { ServiceError, httpStatusOf } from '../shared/errors.js';
+import { MessageServer } from './messages.js';
+import { serveStatic } from './static-files.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface ServerOptions {
+  dbFile: string;
+  port: number;
+  host?: string;
+  /** Folder of the built renderer; omitted → API only. */
+  staticDir?: string;
+  auth?: Partial<AuthOptions>;
+  log?: (message: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  backend: Backend;
+  messages: MessageServer;
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, err: ServiceError): void {
+  if (err.code === 'LOGIN_THROTTLED' && err.retryAfterSeconds) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+  sendJson(res, httpStatusOf[err.code], err.toBody());
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ServiceError('PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function bearerToken(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match ? match[1] : null;
+}
+
+// Tokens travel in a header, never in cookies, so letting any origin call the API is safe and
+// lets a browser opened on one server use another named in its settings.
+function setCors(res: ServerResponse): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+  res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+  res.setHeader('Access-Control-Max-Age', '600');
+}
+
+async function handleApi(backend: Backend, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+  setCors(res);
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204).end();
+    return;
+  }
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    sendError(res, new ServiceError('METHOD_NOT_ALLOWED', 'Service methods are called with POST and a JSON body.'));
+    return;
+  }
+  const text = await readBody(req);
+  let params: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      params = JSON.parse(text);
+    } catch (e) {
+      throw new ServiceError('BAD_JSON', `The request body is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const result = await backend.call(method, params, bearerToken(req));
+  sendJson(res, 200, result);
+}
+
+/** Starts the multi-desk server: the contract over HTTP, messages over WebSocket, the client. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? ((m: string) => console.log(m));
+  const db: DB = openDatabase(options.dbFile);
+  const backend = new Backend(db, { auth: options.auth });
+  const messages = new MessageServer(backend.auth);
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const api = /^\/api\/([^/]+)$/.exec(url.pathname);
+    if (api) {
+      handleApi(backend, req, res, decodeURIComponent(api[1])).catch((err) => {
+        if (!res.headersSent) sendError(res, toServiceError(err, (e) => log(`internal error: ${(e as Error)?.stack ?? e}`)));
+        else res.destroy();
+      });
+      return;
+    }
+    if (url.pathname.startsWith('/api')) {
+      setCors(res);
+      sendError(res, new ServiceError('NOT_FOUND', 'Service methods are at POST /api/<method>.'));
+      return;
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && options.staticDir) {
+      serveStatic(options.staticDir, req, res);
+      return;
+    }
+    sendError(res, new ServiceError('NOT_FOUND', `Nothing at ${url.pathname}.`));
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname === '/ws') messages.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    messages.close();
+    db.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    backend,
+    messages,
+    close: () =>
+      new Promise<void>((resolve) => {
+        messages.close();
+        server.closeAllConnections();
+        server.close(() => {
+          db.close();
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,12 @@
+// Names of the events the message server pushes (legacy 消息服务器).
+export const events = {
+  /** Sent once when a WebSocket is accepted. */
+  hello: 'hello',
+  /** Rows of a module changed at some desk; clients may refresh. */
+  dataChanged: 'data.changed',
+} as const;
+
+export interface ServerEvent {
+  event: string;
+  data?: unknown;
+}

@@ -1,0 +1,49 @@
+// A module is described once, as data; the grid, query panel, exports and layout memory
+// read these definitions and never re-implement a module.
+
+export type ColumnType = 'text' | 'number' | 'money' | 'date' | 'datetime' | 'enum' | 'bool';
+
+export interface ColumnDef {
+  /** Column of the module's list view, and the key in every row. */
+  field: string;
+  type: ColumnType;
+  /** i18n key of the header text. */
+  labelKey: string;
+  width: number;
+  /** Values of an enum column; labels are i18n keys `<enumKey>.<value>`. */
+  enumKey?: string;
+  enumValues?: readonly string[];
+  hidden?: boolean;
+  groupable?: boolean;
+  mergeable?: boolean;
+  summable?: boolean;
+}
+
+export interface ModuleDef {
+  id: ModuleId;
+  /** i18n key of the module name (the legacy manual's Chinese names). */
+  labelKey: string;
+  /** false until its issue lands: the shell says so instead of showing fake rows. */
+  built: boolean;
+  /** Service method that answers the module's query request. */
+  queryMethod?: string;
+  /** Database view the query compiler reads from. */
+  view?: string;
+  columns: readonly ColumnDef[];
+  /** Fields a quick-search pattern is matched across (the pseudo-field `any`). */
+  anyFields: readonly string[];
+  defaultSort: readonly { field: string; dir: 'asc' | 'desc' }[];
+  /** Unique, stable key of a row (used to keep selection on refresh). */
+  rowKey: string;
+}
+
+export const moduleIds = [
+  'dispatch',
+  'content',
+  'fees',
+  'materials',
+  'issue',
+  'return',
+  'owed',
+] as const;
+export type ModuleId = (typeof moduleIds)[number];

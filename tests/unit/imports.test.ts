@@ -1,0 +1,65 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Imports point one way (architecture doc): renderer → shared; db → shared;
+// server → db, shared; electron → db, shared. Nothing imports renderer, server or electron,
+// and shared imports nothing of ours. shared and renderer also stay free of Node and native code.
+const root = resolve(__dirname, '../..');
+const allowed: Record<string, string[]> = {
+  shared: ['shared'],
+  db: ['db', 'shared'],
+  server: ['server', 'db', 'shared'],
+  electron: ['electron', 'db', 'shared'],
+  renderer: ['renderer', 'shared', 'resources'],
+};
+const browserSafe = new Set(['shared', 'renderer']);
+const nodeOnlyPackages = ['better-sqlite3', 'electron', 'ws', 'exceljs/lib/stream', 'fs', 'path', 'os', 'child_process', 'crypto'];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (name === 'node_modules' || name === 'dist') return [];
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return /\.(ts|tsx|mts)$/.test(name) ? [full] : [];
+  });
+}
+
+function importsOf(text: string): string[] {
+  const specs: string[] = [];
+  const re = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (const m of text.matchAll(re)) specs.push(m[1] ?? m[2] ?? m[3] ?? m[4]);
+  return specs;
+}
+
+export function importViolations(): string[] {
+  const problems: string[] = [];
+  for (const [layer, okTargets] of Object.entries(allowed)) {
+    for (const file of sourceFiles(join(root, layer))) {
+      for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+        const where = `${relative(root, file)} imports "${spec}"`;
+        if (spec.startsWith('.')) {
+          const target = relative(root, resolve(dirname(file), spec)).split(/[\\/]/)[0];
+          if (!okTargets.includes(target)) problems.push(`${where}: ${layer}/ may not import ${target}/`);
+        } else if (browserSafe.has(layer)) {
+          const bare = spec.replace(/^node:/, '');
+          if (spec.startsWith('node:') || nodeOnlyPackages.includes(bare)) problems.push(`${where}: ${layer}/ must not use Node or native modules`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+describe('layer imports', () => {
+  it('point one way, as the architecture doc says', () => {
+    expect(importViolations()).toEqual([]);
+  });
+
+  it('the check itself catches a wrong import', () => {
+    expect(importsOf("import { x } from '../server/http-server.js';\nimport('../db/open.js');")).toEqual([
+      '../server/http-server.js',
+      '../db/open.js',
+    ]);
+  });
+});

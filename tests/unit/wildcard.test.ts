@@ -1,0 +1,108 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { compileQuery, wildcardToLike } from '../../db/query-compiler.js';
+import { dispatchModule } from '../../shared/modules/dispatch.js';
+import { queryRequestSchema } from '../../shared/query.js';
+import { ServiceError } from '../../shared/errors.js';
+
+// Runs the compiled LIKE against real SQLite, so the test checks what the database does.
+function matches(pattern: string, values: string[]): string[] {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE t (v TEXT)');
+  const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+  for (const v of values) insert.run(v);
+  const like = wildcardToLike(pattern);
+  const rows = like === null
+    ? db.prepare('SELECT v FROM t ORDER BY rowid').all()
+    : db.prepare("SELECT v FROM t WHERE v LIKE ? ESCAPE '\\' ORDER BY rowid").all(like);
+  db.close();
+  return (rows as { v: string }[]).map((r) => r.v);
+}
+
+describe('wildcard → LIKE', () => {
+  const parts = ['2BY.5084.1044.1', '2BY.5084.1045.2', '3CX.1234.5678.9', '2by.9999.0000.1'];
+
+  it('finds the legacy manual examples, case ignored', () => {
+    expect(matches('2by*5084*4*1', parts)).toEqual(['2BY.5084.1044.1']);
+    expect(matches('*y.50*4.10*4', parts)).toEqual(['2BY.5084.1044.1', '2BY.5084.1045.2']);
+  });
+
+  it('matches anywhere inside the value, as if wrapped in *', () => {
+    expect(matches('5084', parts)).toEqual(['2BY.5084.1044.1', '2BY.5084.1045.2']);
+    expect(matches('.1', parts)).toEqual(['2BY.5084.1044.1', '2BY.5084.1045.2', '3CX.1234.5678.9', '2by.9999.0000.1']);
+    expect(matches('2BY', parts)).toEqual(['2BY.5084.1044.1', '2BY.5084.1045.2', '2by.9999.0000.1']);
+  });
+
+  it('keeps the order of the pieces', () => {
+    expect(matches('1044*5084', parts)).toEqual([]);
+  });
+
+  it('takes % _ \\ and quotes literally', () => {
+    const values = ['100% 合格', '100 合格', 'a_b', 'axb', "O'Brien", 'c:\\temp', 'c:temp', '"quoted"'];
+    expect(matches('100%', values)).toEqual(['100% 合格']);
+    expect(matches('a_b', values)).toEqual(['a_b']);
+    expect(matches("o'b", values)).toEqual(["O'Brien"]);
+    expect(matches('c:\\t', values)).toEqual(['c:\\temp']);
+    expect(matches('"quo', values)).toEqual(['"quoted"']);
+  });
+
+  it('matches Chinese text', () => {
+    expect(matches('华信*有限', ['江苏华信机电设备有限公司', '华东信息有限公司', '有限公司华信'])).toEqual(['江苏华信机电设备有限公司']);
+  });
+
+  it('treats an empty pattern, blanks or only stars as "everything"', () => {
+    expect(wildcardToLike('')).toBeNull();
+    expect(wildcardToLike('   ')).toBeNull();
+    expect(wildcardToLike('***')).toBeNull();
+    expect(matches('', ['a', 'b'])).toEqual(['a', 'b']);
+  });
+
+  it('collapses repeated stars', () => {
+    expect(wildcardToLike('a**b')).toBe('%a%b%');
+  });
+});
+
+describe('query compiler', () => {
+  const compile = (req: unknown) => compileQuery(dispatchModule, queryRequestSchema.parse(req));
+
+  it('spans the quick search across the module anyFields, with parameters only', () => {
+    const q = compile({ conditions: [{ field: 'any', op: 'contains', value: "x'; DROP TABLE users; --" }] });
+    expect(q.where).not.toContain('DROP');
+    expect(q.params).toHaveLength(dispatchModule.anyFields.length);
+    for (const f of dispatchModule.anyFields) expect(q.where).toContain(`"${f}" LIKE ?`);
+  });
+
+  it('drops a condition with an empty pattern', () => {
+    expect(compile({ conditions: [{ field: 'any', op: 'contains', value: '' }] }).where).toBe('');
+  });
+
+  it('joins conditions with AND or OR', () => {
+    const conditions = [
+      { field: 'customer', op: 'contains', value: '华信' },
+      { field: 'status', op: 'equals', value: 'pending' },
+    ];
+    expect(compile({ conditions, join: 'and' }).where).toBe(`"customer" LIKE ? ESCAPE '\\' AND "status" = ?`);
+    expect(compile({ conditions, join: 'or' }).where).toBe(`"customer" LIKE ? ESCAPE '\\' OR "status" = ?`);
+  });
+
+  it('uses the default sort with a unique tie-breaker', () => {
+    expect(compile({}).orderBy).toBe('"created_at" DESC, "id" DESC');
+    expect(compile({ sort: [{ field: 'customer', dir: 'asc' }] }).orderBy).toBe('"customer" ASC, "id" ASC');
+  });
+
+  it('refuses unknown fields, unknown enum values and reversed ranges with INVALID_PARAMS', () => {
+    const codeOf = (req: unknown) => {
+      try {
+        compile(req);
+        return 'ok';
+      } catch (e) {
+        return (e as ServiceError).code;
+      }
+    };
+    expect(codeOf({ conditions: [{ field: 'password_hash', op: 'contains', value: 'x' }] })).toBe('INVALID_PARAMS');
+    expect(codeOf({ sort: [{ field: 'nope', dir: 'asc' }] })).toBe('INVALID_PARAMS');
+    expect(codeOf({ conditions: [{ field: 'status', op: 'equals', value: 'lost' }] })).toBe('INVALID_PARAMS');
+    expect(codeOf({ conditions: [{ field: 'created_at', op: 'between', value: ['2025-02-01', '2025-01-01'] }] })).toBe('INVALID_PARAMS');
+    expect(codeOf({ conditions: [{ field: 'status', op: 'in', value: ['pending', 'completed'] }] })).toBe('ok');
+  });
+});
