@@ -2,7 +2,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type IpcMainInvokeEve
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Backend, toServiceError } from '../db/backend.js';
-import { APP_FOLDER, LOCAL_DB_NAME } from '../db/data-dir.js';
+import { defaultDataDir, LOCAL_DB_NAME } from '../db/data-dir.js';
 import { openLocalDatabase } from '../db/local-database.js';
 import { IPC_CHANNEL, type BridgeResponse } from '../shared/bridge.js';
 
@@ -10,7 +10,8 @@ import { IPC_CHANNEL, type BridgeResponse } from '../shared/bridge.js';
 // channel for the local database. With a server configured the renderer talks HTTP and this
 // backend is never opened.
 
-app.setPath('userData', join(app.getPath('appData'), APP_FOLDER));
+// The same folder the browser fallback of `npm start` uses (PIM_DATA_DIR overrides it).
+app.setPath('userData', defaultDataDir());
 const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
 

@@ -1,5 +1,5 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startServer } from './http-server.js';
@@ -20,14 +20,17 @@ export function unwritableReason(file: string): string | null {
   if (existsSync(file)) {
     if (!statSync(file).isFile()) return `${file} is not a file. Choose a database file path with --db.`;
     try {
-      accessSync(file, constants.R_OK | constants.W_OK);
+      closeSync(openSync(file, 'r+'));
     } catch {
       return `The database file ${file} cannot be written. Check its permissions or choose another --db path.`;
     }
   }
+  // SQLite also creates -wal and -shm files beside the database, so the folder itself must
+  // take a new file; trying it is the only check that also holds for root and read-only disks.
+  const probe = join(dir, `.pim-write-test-${process.pid}`);
   try {
-    // SQLite also needs to create the -wal and -shm files beside the database.
-    accessSync(dir, constants.W_OK);
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
   } catch {
     return `The folder ${dir} cannot be written, so the database cannot be created or opened there. Choose another --db path.`;
   }
