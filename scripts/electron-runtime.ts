@@ -41,7 +41,7 @@ export function installElectron(timeoutMs: number): Promise<{ ok: boolean; reaso
       clearTimeout(timer);
       const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
       const reason = lines.find((l) => /error|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|403|404/i.test(l)) ?? lines.at(-1) ?? `exit code ${code}`;
-      done({ ok: code === 0 && electronBinary() !== null, reason: reason.slice(0, 200) });
+      done({ ok: code === 0 && electronBinary() !== null, reason: `download failed: ${reason.replace(/^\w*Error:\s*/, '').slice(0, 160)}` });
     });
   });
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(__dirname, '../..');
 const allowed: Record<string, string[]> = {
   shared: ['shared'],
-  db: ['db', 'shared'],
+  db: ['db', 'shared', 'resources'],
   server: ['server', 'db', 'shared'],
   electron: ['electron', 'db', 'shared'],
   renderer: ['renderer', 'shared', 'resources'],
