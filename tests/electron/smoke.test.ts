@@ -22,7 +22,7 @@ describe('Electron desktop client', () => {
       await win.getByTestId('login-username').fill('clerk');
       await win.getByTestId('login-password').fill('demo123');
       await win.getByTestId('login-submit').click();
-      await expect.poll(() => win.locator('.ag-center-cols-container .ag-row').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+      await expect.poll(() => win.locator('[data-testid="data-grid"] [role="row"][row-id]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
       await win.screenshot({ path: 'test-results/screenshots/electron-dispatch-list.png' });
       // The page must not have Node: the preload exposes only the bridge.
       expect(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');

@@ -1,0 +1,101 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { UserInfo } from '../../../shared/contract.js';
+import { modules } from '../../../shared/modules/index.js';
+import type { ConnectionSettings } from '../../../shared/settings.js';
+import type { ApiClient } from '../api/client.js';
+import { connectionText, usesServer } from '../api/connection.js';
+import { MessageConnection, type MessageStatus } from '../api/messages.js';
+import { ModuleView } from '../modules/ModuleView.js';
+import { NotBuiltPanel } from '../modules/NotBuiltPanel.js';
+import { LanguageSwitch } from './LanguageSwitch.js';
+
+interface Props {
+  client: ApiClient;
+  settings: ConnectionSettings;
+  user: UserInfo;
+  onLogout(): void;
+}
+
+/** The main window after login: the seven modules on the left, the user and connection on top. */
+export function Shell({ client, settings, user, onLogout }: Props) {
+  const { t } = useTranslation();
+  const [activeId, setActiveId] = useState<string>(modules[0].id);
+  const [messageStatus, setMessageStatus] = useState<MessageStatus | null>(null);
+  const active = modules.find((m) => m.id === activeId) ?? modules[0];
+  const server = usesServer(settings);
+  const conn = connectionText(settings);
+
+  // The message server (WebSocket) when the desk works against a server.
+  useEffect(() => {
+    const token = client.sessionToken;
+    if (!server || !token) return;
+    const connection = new MessageConnection(settings.message, token, setMessageStatus);
+    return () => connection.close();
+  }, [client, server, settings.message]);
+
+  return (
+    <div className="shell" data-testid="shell">
+      <header className="shell-header">
+        <div className="shell-brand">
+          <span className="app-badge" aria-hidden="true">
+            PIM
+          </span>
+          <span className="shell-title">{t('app.title')}</span>
+        </div>
+        <div className="shell-status">
+          <span className="status-item" title={t('shell.user')}>
+            <span className="status-label">{t('shell.user')}</span>
+            <span data-testid="user-name" className="status-value">
+              {user.displayName}
+            </span>
+            <span data-testid="user-role" className="role-tag">
+              {t(`roles.${user.role}`)}
+            </span>
+          </span>
+          <span className="status-item">
+            <span className="status-label">{t('shell.connection')}</span>
+            <span data-testid="connection-label" className="status-value">
+              {t(conn.key, { address: conn.address })}
+            </span>
+          </span>
+          {server && (
+            <span className="status-item" data-testid="message-status" data-status={messageStatus ?? 'connecting'}>
+              <span className="status-label">{t('messages.label')}</span>
+              <span className={`dot dot-${messageStatus ?? 'connecting'}`} aria-hidden="true" />
+              <span className="status-value">{t(`messages.${messageStatus ?? 'connecting'}`)}</span>
+            </span>
+          )}
+          <LanguageSwitch className="shell-language" />
+          <button type="button" className="btn btn-small" data-testid="logout" onClick={onLogout}>
+            {t('shell.logout')}
+          </button>
+        </div>
+      </header>
+      <div className="shell-body">
+        <nav className="shell-nav" aria-label={t('shell.modules')}>
+          <div className="nav-heading">{t('shell.modules')}</div>
+          <ul>
+            {modules.map((m, i) => (
+              <li key={m.id}>
+                <button
+                  type="button"
+                  data-testid={`nav-${m.id}`}
+                  className={`nav-item ${m.id === active.id ? 'active' : ''} ${m.built ? '' : 'unbuilt'}`}
+                  aria-current={m.id === active.id ? 'page' : undefined}
+                  onClick={() => setActiveId(m.id)}
+                >
+                  <span className="nav-index">{i + 1}</span>
+                  <span className="nav-label">{t(m.labelKey)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main className="shell-main">
+          {active.built ? <ModuleView key={active.id} client={client} module={active} /> : <NotBuiltPanel module={active} />}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import zh from '../../resources/locales/zh-CN/translation.json' with { type: 'json' };
+import en from '../../resources/locales/en/translation.json' with { type: 'json' };
+import { modules } from '../../shared/modules/index.js';
+import { ErrorCodes } from '../../shared/errors.js';
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
+  }
+  return out;
+}
+
+const zhKeys = flatten(zh as Tree);
+const enKeys = flatten(en as Tree);
+const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+
+describe('locales', () => {
+  it('zh-CN and en have the same keys', () => {
+    expect([...enKeys.keys()].sort()).toEqual([...zhKeys.keys()].sort());
+  });
+
+  it('each text keeps the same {{placeholders}} in both languages', () => {
+    for (const [key, text] of zhKeys) expect(placeholders(enKeys.get(key) ?? ''), key).toEqual(placeholders(text));
+  });
+
+  it('every label a module definition names exists, enum values included', () => {
+    const missing: string[] = [];
+    for (const m of modules) {
+      if (!zhKeys.has(m.labelKey)) missing.push(m.labelKey);
+      for (const c of m.columns) {
+        if (!zhKeys.has(c.labelKey)) missing.push(c.labelKey);
+        for (const v of c.enumValues ?? []) if (!zhKeys.has(`${c.enumKey}.${v}`)) missing.push(`${c.enumKey}.${v}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('every error code has a message', () => {
+    const missing = ErrorCodes.filter((code) => ![...zhKeys.keys()].some((k) => k.endsWith(`.${code}`)));
+    expect(missing).toEqual([]);
+  });
+});
