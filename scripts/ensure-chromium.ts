@@ -21,7 +21,7 @@ export function ensureChromium(): void {
   console.log(`Installing ${missing.join(', ')} from Debian's packages for the e2e tests …`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env });
   if (update.status !== 0 || install.status !== 0 || !existsSync(CHROMIUM)) {
     throw new Error(`Installing ${missing.join(' ')} failed; see apt-get's messages above.`);
   }
