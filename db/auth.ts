@@ -59,16 +59,9 @@ export class Auth {
   async login(username: string, password: string): Promise<{ token: string; expiresAt: string; user: UserInfo }> {
     const name = username.trim();
     const now = this.opts.now();
-    const streak = this.db
-      .prepare('SELECT failures, locked_until FROM login_failures WHERE username = ?')
-      .get(name) as { failures: number; locked_until: string | null } | undefined;
-    if (streak?.locked_until && Date.parse(streak.locked_until) > now) {
-      const seconds = Math.ceil((Date.parse(streak.locked_until) - now) / 1000);
-      throw new ServiceError('LOGIN_THROTTLED', `Too many wrong passwords. Try again in ${seconds} seconds.`, {
-        retryAfterSeconds: seconds,
-      });
-    }
-
+    // The attempt counts as a failure before the password is checked, and the lock is set with
+    // it: scrypt yields to the event loop, and parallel guesses must not all get past the lock.
+    this.claimAttempt(name, now);
     const user = this.db
       .prepare(
         `SELECT u.id, u.username, u.display_name, r.code AS role, u.password_hash, u.active
@@ -78,7 +71,6 @@ export class Auth {
     // Always run scrypt, so an unknown user takes as long as a wrong password.
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !ok || !user.active) {
-      this.recordFailure(name, now);
       throw new ServiceError('LOGIN_FAILED', 'The user name or password is wrong.');
     }
 
@@ -93,11 +85,18 @@ export class Auth {
     return { token, expiresAt, user: toUserInfo(user) };
   }
 
-  private recordFailure(name: string, now: number): void {
-    const record = this.db.transaction(() => {
-      const row = this.db.prepare('SELECT failures FROM login_failures WHERE username = ?').get(name) as
-        | { failures: number }
+  /** Checks the lock and counts one more failure in one step (IMMEDIATE: across processes too). */
+  private claimAttempt(name: string, now: number): void {
+    const claim = this.db.transaction(() => {
+      const row = this.db.prepare('SELECT failures, locked_until FROM login_failures WHERE username = ?').get(name) as
+        | { failures: number; locked_until: string | null }
         | undefined;
+      if (row?.locked_until && Date.parse(row.locked_until) > now) {
+        const seconds = Math.ceil((Date.parse(row.locked_until) - now) / 1000);
+        throw new ServiceError('LOGIN_THROTTLED', `Too many wrong passwords. Try again in ${seconds} seconds.`, {
+          retryAfterSeconds: seconds,
+        });
+      }
       const failures = (row?.failures ?? 0) + 1;
       let lockedUntil: string | null = null;
       if (failures >= this.opts.maxFailures) {
@@ -112,7 +111,7 @@ export class Auth {
         )
         .run(name, failures, lockedUntil);
     });
-    record.immediate();
+    claim.immediate();
   }
 
   /** Resolves a token to its session, extending it; throws UNAUTHENTICATED or SESSION_EXPIRED. */
@@ -127,8 +126,8 @@ export class Auth {
       )
       .get(tokenHash(token)) as (UserRow & { expires_at: string }) | undefined;
     if (!row) throw new ServiceError('UNAUTHENTICATED', 'The session token is not valid. Log in again.');
+    // The row stays (login sweeps week-old ones), so every later call also hears "expired".
     if (Date.parse(row.expires_at) <= now || !row.active) {
-      this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
       throw new ServiceError('SESSION_EXPIRED', 'Your session has expired. Log in again.');
     }
     const expiresAt = new Date(now + this.opts.sessionTtlMs).toISOString();

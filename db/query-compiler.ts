@@ -112,10 +112,13 @@ function compileCondition(def: ModuleDef, c: Condition, path: string, params: un
 /** Compiles a query request for a module into parameterised SQL pieces. */
 export function compileQuery(def: ModuleDef, req: ParsedQueryRequest): CompiledQuery {
   const params: unknown[] = [];
-  const clauses = req.conditions
-    .map((c, i) => compileCondition(def, c, `conditions.${i}`, params))
-    .filter((s): s is string => s !== null);
-  const where = clauses.length ? clauses.join(req.join === 'or' ? ' OR ' : ' AND ') : '';
+  const compiled = req.conditions.map((c, i) => compileCondition(def, c, `conditions.${i}`, params));
+  const clauses = compiled.filter((s): s is string => s !== null);
+  // A condition with an empty pattern matches every row: under AND it drops out, under OR it
+  // makes the whole filter match everything.
+  const matchesAll = req.join === 'or' && compiled.some((s) => s === null);
+  const where = clauses.length && !matchesAll ? clauses.join(req.join === 'or' ? ' OR ' : ' AND ') : '';
+  if (matchesAll) params.length = 0;
 
   const sort = req.sort.length ? req.sort : def.defaultSort;
   const order = sort.map((s, i) => {

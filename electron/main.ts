@@ -40,16 +40,24 @@ ipcMain.handle(IPC_CHANNEL, async (event, method: unknown, params: unknown, toke
   }
 });
 
+// Only files the user chose in a save dialog of this session may be opened (an export offering
+// "open the file"), and never programs: the page cannot make the system run something else.
+const savedPaths = new Set<string>();
+const runnable = /\.(exe|com|bat|cmd|msi|ps1|vbs|js|jse|wsf|scr|lnk|sh|app|desktop|appimage)$/i;
+
 ipcMain.handle('pim:saveDialog', async (event, options: { defaultName: string; filters: { name: string; extensions: string[] }[] }) => {
   if (!fromOurPage(event)) return null;
   const win = BrowserWindow.fromWebContents(event.sender);
   const dialogOptions = { defaultPath: options.defaultName, filters: options.filters };
   const result = win ? await dialog.showSaveDialog(win, dialogOptions) : await dialog.showSaveDialog(dialogOptions);
-  return result.canceled ? null : (result.filePath ?? null);
+  if (result.canceled || !result.filePath) return null;
+  savedPaths.add(result.filePath);
+  return result.filePath;
 });
 
 ipcMain.handle('pim:openPath', async (event, path: string) => {
   if (!fromOurPage(event)) return;
+  if (!savedPaths.has(path) || runnable.test(path)) throw new Error('Only a file saved from this window can be opened.');
   const error = await shell.openPath(path);
   if (error) throw new Error(error);
 });

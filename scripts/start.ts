@@ -49,7 +49,9 @@ async function browserMode(reason: string): Promise<void> {
   const server = await listenOnFreePort(dbFile);
   console.log('');
   console.log(`  Open ${server.url}/ in your browser.   (local database: ${dbFile})`);
-  console.log('  Demo users: clerk, warehouse, manager, admin — password demo123.   Ctrl+C stops.');
+  const ping = await server.backend.call('system.ping', {});
+  if (ping.demo) console.log('  Demo users: clerk, warehouse, manager, admin — password demo123.');
+  console.log('  Ctrl+C stops.');
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

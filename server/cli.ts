@@ -2,11 +2,12 @@ import { closeSync, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startServer } from './http-server.js';
+import { DEFAULT_ALLOWED_ORIGINS, startServer } from './http-server.js';
 import { DEFAULT_SERVER_PORT } from '../shared/settings.js';
 
 // npm run server -- --port P --db FILE [--host H]
-const usage = 'Usage: npm run server -- --port PORT --db FILE [--host 127.0.0.1|0.0.0.0]';
+const usage =
+  'Usage: npm run server -- --port PORT --db FILE [--host 127.0.0.1|0.0.0.0] [--allow-origin http://other-host:port ...]';
 
 function fail(message: string, code = 1): never {
   console.error(message);
@@ -38,10 +39,16 @@ export function unwritableReason(file: string): string | null {
 }
 
 async function main(): Promise<void> {
-  let values: { port?: string; db?: string; host?: string; help?: boolean };
+  let values: { port?: string; db?: string; host?: string; 'allow-origin'?: string[]; help?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { port: { type: 'string' }, db: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        port: { type: 'string' },
+        db: { type: 'string' },
+        host: { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
+        help: { type: 'boolean' },
+      },
       strict: true,
     }));
   } catch (e) {
@@ -66,7 +73,8 @@ async function main(): Promise<void> {
   const staticDir = resolve(root, 'dist/renderer');
   let server;
   try {
-    server = await startServer({ dbFile, port, host, staticDir });
+    const allowedOrigins = [...DEFAULT_ALLOWED_ORIGINS, ...(values['allow-origin'] ?? [])];
+    server = await startServer({ dbFile, port, host, staticDir, allowedOrigins });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') fail(`Port ${port} on ${host} is already in use by another program. Choose another port with --port.`);

@@ -16,6 +16,8 @@ export interface ServerOptions {
   /** Folder of the built renderer; omitted → API only. */
   staticDir?: string;
   auth?: Partial<AuthOptions>;
+  /** Browser origins besides the server's own allowed to call the API (CORS). */
+  allowedOrigins?: string[];
   log?: (message: string) => void;
 }
 
@@ -67,17 +69,42 @@ function bearerToken(req: IncomingMessage): string | null {
   return match ? match[1] : null;
 }
 
-// Tokens travel in a header, never in cookies, so letting any origin call the API is safe and
-// lets a browser opened on one server use another named in its settings.
-function setCors(res: ServerResponse): void {
-  res.setHeader('Access-Control-Allow-Origin', '*');
+/**
+ * Origins other than the server's own that may call the API from a browser. The desktop window
+ * is a file:// page, whose requests carry `Origin: null`. Anything else an administrator lists
+ * with --allow-origin; a wildcard would let any web page the user visits use the API.
+ */
+export const DEFAULT_ALLOWED_ORIGINS = ['null', 'file://'];
+
+function setCors(req: IncomingMessage, res: ServerResponse, origins: Set<string>): void {
+  const origin = req.headers.origin;
+  if (!origin || !origins.has(origin)) return;
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Vary', 'Origin');
   res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
   res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
   res.setHeader('Access-Control-Max-Age', '600');
 }
 
+function parseUrl(raw: string | undefined): URL | null {
+  try {
+    return new URL(raw ?? '/', 'http://x');
+  } catch {
+    return null;
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost';
+}
+
+function loopbackHost(header: string | undefined): boolean {
+  if (!header) return false;
+  const name = header.startsWith('[') ? header.slice(0, header.indexOf(']') + 1) : header.replace(/:\d+$/, '');
+  return name === 'localhost' || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
+}
+
 async function handleApi(backend: Backend, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
-  setCors(res);
   if (req.method === 'OPTIONS') {
     res.writeHead(204).end();
     return;
@@ -107,30 +134,55 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const backend = new Backend(db, { auth: options.auth });
   const messages = new MessageServer(backend.auth);
 
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
+  const origins = new Set(options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS);
+  const loopbackOnly = isLoopback(options.host ?? '127.0.0.1');
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = parseUrl(req.url);
+    if (!url) throw new ServiceError('NOT_FOUND', 'The request path cannot be read.');
+    // A server bound to loopback answers only to loopback names: a web page that rebinds its own
+    // DNS name to 127.0.0.1 must not reach the local database.
+    if (loopbackOnly && !loopbackHost(req.headers.host)) {
+      throw new ServiceError('FORBIDDEN', 'This server only answers requests addressed to 127.0.0.1 or localhost.');
+    }
     const api = /^\/api\/([^/]+)$/.exec(url.pathname);
     if (api) {
-      handleApi(backend, req, res, decodeURIComponent(api[1])).catch((err) => {
-        if (!res.headersSent) sendError(res, toServiceError(err, (e) => log(`internal error: ${(e as Error)?.stack ?? e}`)));
-        else res.destroy();
-      });
+      setCors(req, res, origins);
+      let method: string;
+      try {
+        method = decodeURIComponent(api[1]);
+      } catch {
+        throw new ServiceError('UNKNOWN_METHOD', 'The method name in the path is not valid.');
+      }
+      await handleApi(backend, req, res, method);
       return;
     }
     if (url.pathname.startsWith('/api')) {
-      setCors(res);
-      sendError(res, new ServiceError('NOT_FOUND', 'Service methods are at POST /api/<method>.'));
-      return;
+      setCors(req, res, origins);
+      throw new ServiceError('NOT_FOUND', 'Service methods are at POST /api/<method>.');
     }
     if ((req.method === 'GET' || req.method === 'HEAD') && options.staticDir) {
       serveStatic(options.staticDir, req, res);
       return;
     }
-    sendError(res, new ServiceError('NOT_FOUND', `Nothing at ${url.pathname}.`));
+    throw new ServiceError('NOT_FOUND', `Nothing at ${url.pathname}.`);
+  };
+
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((err) => {
+      if (!res.headersSent) sendError(res, toServiceError(err, (e) => log(`internal error: ${(e as Error)?.stack ?? e}`)));
+      else res.destroy();
+    });
   });
   server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://x').pathname === '/ws') messages.handleUpgrade(req, socket, head);
-    else socket.destroy();
+    try {
+      const url = parseUrl(req.url);
+      if (url?.pathname === '/ws' && (!loopbackOnly || loopbackHost(req.headers.host))) messages.handleUpgrade(req, socket, head);
+      else socket.destroy();
+    } catch (err) {
+      log(`websocket upgrade failed: ${(err as Error)?.message ?? err}`);
+      socket.destroy();
+    }
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');

@@ -53,5 +53,7 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     res.end();
     return;
   }
-  createReadStream(file).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

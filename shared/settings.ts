@@ -87,30 +87,31 @@ export interface SettingsInput {
   message: EndpointInput;
 }
 
-/** Validates the form; returns the settings to keep, or the errors to show next to the fields. */
+/**
+ * Validates the form; returns the settings to keep, or the errors to show next to the fields.
+ * In local mode the server fields are not in use (the dialog greys them out), so a wrong value
+ * there does not block saving: the last good endpoint (`fallback`) is kept for it instead.
+ */
 export function validateSettings(
   input: SettingsInput,
+  fallback: ConnectionSettings = defaultSettings(),
 ): { ok: true; settings: ConnectionSettings } | { ok: false; errors: SettingsErrors } {
   const errors: SettingsErrors = {};
-  // Local mode ignores the endpoints, but a server the user typed is still checked so that
-  // switching back to server mode later does not surprise them with a broken address.
+  const endpoints = {} as Record<EndpointName, Endpoint>;
   for (const name of ['data', 'auth', 'message'] as const) {
     const hostError = validateHost(input[name].host);
     const portError = validatePort(input[name].port);
-    if (hostError) errors[`${name}.host`] = hostError;
-    if (portError) errors[`${name}.port`] = portError;
+    if (!hostError && !portError) {
+      endpoints[name] = { host: input[name].host.trim(), port: Number(input[name].port.trim()) };
+    } else if (input.mode === 'local') {
+      endpoints[name] = { ...fallback[name] };
+    } else {
+      if (hostError) errors[`${name}.host`] = hostError;
+      if (portError) errors[`${name}.port`] = portError;
+    }
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const endpoint = (e: EndpointInput): Endpoint => ({ host: e.host.trim(), port: Number(e.port.trim()) });
-  return {
-    ok: true,
-    settings: {
-      mode: input.mode,
-      data: endpoint(input.data),
-      auth: endpoint(input.auth),
-      message: endpoint(input.message),
-    },
-  };
+  return { ok: true, settings: { mode: input.mode, ...endpoints } };
 }
 
 export function settingsToInput(s: ConnectionSettings): SettingsInput {
@@ -123,8 +124,10 @@ export function parseStoredSettings(raw: string | null): ConnectionSettings {
   if (!raw) return defaultSettings();
   try {
     const parsed = JSON.parse(raw) as ConnectionSettings;
-    const checked = validateSettings(settingsToInput(parsed));
-    if (checked.ok && (parsed.mode === 'local' || parsed.mode === 'server')) return checked.settings;
+    if (parsed.mode !== 'local' && parsed.mode !== 'server') return defaultSettings();
+    // Stored settings must be fully valid, whatever the mode.
+    const checked = validateSettings({ ...settingsToInput(parsed), mode: 'server' });
+    if (checked.ok) return { ...checked.settings, mode: parsed.mode };
   } catch {
     // fall through to defaults
   }

@@ -57,7 +57,8 @@ export function App() {
         if (cancelled) return;
         client.setToken(null);
         writeSession(null);
-        setView({ phase: 'login', notice: null });
+        // Keep a notice the session-lost handler may just have set ("session expired").
+        setView((v) => (v.phase === 'login' ? v : { phase: 'login', notice: null }));
       });
     return () => {
       cancelled = true;

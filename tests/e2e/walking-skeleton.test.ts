@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM as CHROMIUM_PATH } from '../../scripts/ensure-chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
 
@@ -13,7 +14,7 @@ import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
 
 const root = resolve(__dirname, '../..');
 const shots = resolve(root, 'test-results/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 const ORDERS = 3000;
 const CAP = 200;
 // The quick search spans these order fields (issue 2: order no, customer, contract, part/device no).

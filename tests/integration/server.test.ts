@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -81,6 +81,16 @@ describe('auth.login', () => {
   });
 });
 
+describe('login throttling under parallel guesses', () => {
+  it('lets no more than five guesses through, however many arrive at once', async () => {
+    const guesses = Array.from({ length: 40 }, (_, i) => post('auth.login', { username: 'warehouse', password: i === 39 ? 'demo123' : `guess${i}` }));
+    const statuses = (await Promise.all(guesses)).map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(35);
+    expect(statuses).not.toContain(200);
+  });
+});
+
 describe('dispatch.query', () => {
   it('needs a session', async () => {
     const none = await post('dispatch.query', {});
@@ -97,6 +107,8 @@ describe('dispatch.query', () => {
     const expired = await post('dispatch.query', {}, token);
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe('SESSION_EXPIRED');
+    // Still "expired" on the next call, not "unknown".
+    expect((await post('auth.me', {}, token)).body.error.code).toBe('SESSION_EXPIRED');
 
     const other = await login();
     expect((await post('auth.logout', {}, other)).status).toBe(200);
@@ -184,10 +196,62 @@ describe('bad input gets a 4xx with a code, never a 5xx', () => {
     expect(big.status).toBe(413);
   });
 
-  it('never leaks a stack trace', async () => {
+  it('never leaks a stack trace, even for a bug', async () => {
     const r = await post('dispatch.query', { sort: [{ field: 'nope', dir: 'sideways' }] }, await login());
     expect(r.status).toBe(400);
     expect(r.text).not.toMatch(/at \w+ \(|node_modules|\.ts:\d+/);
+
+    const call = server.backend.call.bind(server.backend);
+    server.backend.call = (async () => {
+      throw new Error('boom at query (/work/db/services/dispatch.ts:12:3)');
+    }) as typeof server.backend.call;
+    try {
+      const bug = await post('system.ping', {});
+      expect(bug.status).toBe(500);
+      expect(bug.body.error.code).toBe('INTERNAL');
+      expect(bug.text).not.toMatch(/boom|\.ts:\d+/);
+    } finally {
+      server.backend.call = call;
+    }
+  });
+
+  it('survives requests whose path cannot be read, and keeps serving', async () => {
+    const raw = (text: string) =>
+      new Promise<string>((done) => {
+        const socket = connect(server.port, '127.0.0.1', () => socket.end(text));
+        let answer = '';
+        socket.on('data', (d) => (answer += d));
+        socket.on('close', () => done(answer));
+        socket.on('error', () => done(answer));
+      });
+    const malformedEscape = await post('%E0%A4%A', {});
+    expect(malformedEscape.status).toBe(404);
+    expect(malformedEscape.body.error.code).toBe('UNKNOWN_METHOD');
+    expect(await raw('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')).toMatch(/^HTTP\/1\.1 4\d\d/);
+    expect(await raw('GET /ws HTTP/1.1\r\nHost: [\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')).not.toMatch(/^HTTP\/1\.1 5/);
+    expect((await post('system.ping', {})).status).toBe(200);
+  });
+});
+
+describe('who may call the API', () => {
+  it('allows the desktop window (Origin null) but not other web pages', async () => {
+    const from = (origin: string) =>
+      fetch(`${server.url}/api/system.ping`, { method: 'POST', headers: { Origin: origin, 'Content-Type': 'application/json' }, body: '{}' });
+    expect((await from('null')).headers.get('access-control-allow-origin')).toBe('null');
+    expect((await from('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers only to loopback names when bound to loopback (no DNS rebinding)', async () => {
+    const rebound = await new Promise<string>((done) => {
+      const socket = connect(server.port, '127.0.0.1', () =>
+        socket.end('POST /api/system.ping HTTP/1.1\r\nHost: evil.example:80\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}'),
+      );
+      let answer = '';
+      socket.on('data', (d) => (answer += d));
+      socket.on('close', () => done(answer));
+    });
+    expect(rebound).toMatch(/^HTTP\/1\.1 403/);
+    expect(rebound).toContain('FORBIDDEN');
   });
 });
 

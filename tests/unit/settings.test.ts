@@ -33,6 +33,16 @@ describe('connection settings validation', () => {
     expect(result).toEqual({ ok: false, errors: { 'data.port': 'portRange', 'message.host': 'hostInvalid' } });
   });
 
+  it('does not let unused server fields block saving in local mode, keeping the last good ones', () => {
+    const previous = { ...defaultSettings(), data: { host: 'pim-server', port: 9000 } };
+    const input = settingsToInput(previous);
+    input.mode = 'local';
+    input.data.port = '70000';
+    const result = validateSettings(input, previous);
+    expect(result).toEqual({ ok: true, settings: { ...previous, mode: 'local' } });
+    expect(validateSettings({ ...input, mode: 'server' }, previous).ok).toBe(false);
+  });
+
   it('returns typed settings when all is valid', () => {
     const input = settingsToInput(defaultSettings());
     input.mode = 'server';

@@ -76,6 +76,19 @@ describe('query compiler', () => {
     expect(compile({ conditions: [{ field: 'any', op: 'contains', value: '' }] }).where).toBe('');
   });
 
+  it('lets an empty pattern match everything: dropped under AND, the whole filter under OR', () => {
+    const conditions = [
+      { field: 'customer', op: 'contains', value: '华信' },
+      { field: 'contract_no', op: 'contains', value: '' },
+    ];
+    const and = compile({ conditions, join: 'and' });
+    expect(and.where).toBe(`"customer" LIKE ? ESCAPE '\\'`);
+    expect(and.params).toEqual(['%华信%']);
+    const or = compile({ conditions, join: 'or' });
+    expect(or.where).toBe('');
+    expect(or.params).toEqual([]);
+  });
+
   it('joins conditions with AND or OR', () => {
     const conditions = [
       { field: 'customer', op: 'contains', value: '华信' },

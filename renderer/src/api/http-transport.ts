@@ -52,6 +52,8 @@ export async function postJson(
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let response: Response;
+  // The timer covers the body too: a server that stalls after its headers must not hang a desk.
+  let text: string;
   try {
     response = await fetch(url, {
       method: 'POST',
@@ -61,6 +63,7 @@ export async function postJson(
       cache: 'no-store',
       credentials: 'omit',
     });
+    text = await response.text();
   } catch (err) {
     const detail = controller.signal.aborted ? `no answer within ${Math.round(timeoutMs / 1000)} s` : (err as Error).message;
     throw new UnavailableError(address, detail);
@@ -69,7 +72,6 @@ export async function postJson(
   }
 
   let body: unknown = null;
-  const text = await response.text().catch(() => '');
   if (text) {
     try {
       body = JSON.parse(text);

@@ -18,6 +18,8 @@ export class MessageConnection {
     private readonly token: string,
     private readonly onStatus: (status: MessageStatus) => void,
     private readonly onEvent: (event: ServerEvent) => void = () => {},
+    /** The server refused the session (close code 4401): retrying cannot help. */
+    private readonly onSessionRejected: () => void = () => {},
   ) {
     this.open();
   }
@@ -50,11 +52,16 @@ export class MessageConnection {
       }
       this.onEvent(data);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.closed) return;
       this.onStatus('disconnected');
+      if (event.code === 4401) {
+        this.closed = true;
+        this.onSessionRejected();
+        return;
+      }
       this.scheduleRetry();
     };
   }

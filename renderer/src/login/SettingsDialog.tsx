@@ -46,7 +46,7 @@ export function SettingsDialog({ settings, localAvailable, onSave, onCancel }: P
   const firstField = useRef<HTMLInputElement>(null);
 
   const errors: SettingsErrors = useMemo(() => {
-    const checked = validateSettings(input);
+    const checked = validateSettings(input, settings);
     return checked.ok ? {} : checked.errors;
   }, [input]);
   const serverMode = input.mode === 'server';
@@ -124,7 +124,7 @@ export function SettingsDialog({ settings, localAvailable, onSave, onCancel }: P
   function save(e: React.FormEvent) {
     e.preventDefault();
     setSaveTried(true);
-    const checked = validateSettings(input);
+    const checked = validateSettings(input, settings);
     if (!checked.ok) return; // the previously saved settings stay as they are
     onSave(checked.settings);
   }

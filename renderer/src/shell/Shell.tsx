@@ -30,7 +30,11 @@ export function Shell({ client, settings, user, onLogout }: Props) {
   useEffect(() => {
     const token = client.sessionToken;
     if (!server || !token) return;
-    const connection = new MessageConnection(settings.message, token, setMessageStatus);
+    // A refused session is confirmed through the contract, whose session-lost handling then
+    // brings the login dialog back with the reason.
+    const connection = new MessageConnection(settings.message, token, setMessageStatus, undefined, () => {
+      void client.call('auth.me', {}).catch(() => {});
+    });
     return () => connection.close();
   }, [client, server, settings.message]);
 
