@@ -1,7 +1,8 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Backend, toServiceError } from '../db/backend.js';
+import { Backend } from '../db/backend.js';
+import { answerBridgeCall } from './bridge-handler.js';
 import { defaultDataDir, LOCAL_DB_NAME } from '../db/data-dir.js';
 import { openLocalDatabase } from '../db/local-database.js';
 import { IPC_CHANNEL, type BridgeResponse } from '../shared/bridge.js';
@@ -30,14 +31,7 @@ function fromOurPage(event: IpcMainInvokeEvent): boolean {
 
 ipcMain.handle(IPC_CHANNEL, async (event, method: unknown, params: unknown, token: unknown): Promise<BridgeResponse> => {
   if (!fromOurPage(event)) return { ok: false, error: { code: 'FORBIDDEN', message: 'Calls are accepted from the client page only.' } };
-  try {
-    const core = await localBackend();
-    const result = await core.call(String(method), params, typeof token === 'string' ? token : null);
-    return { ok: true, result };
-  } catch (err) {
-    const e = toServiceError(err);
-    return { ok: false, error: e.toBody().error };
-  }
+  return answerBridgeCall(localBackend, method, params, token);
 });
 
 // Only files the user chose in a save dialog of this session may be opened (an export offering

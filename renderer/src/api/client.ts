@@ -1,4 +1,4 @@
-import { contract, type MethodName, type ParamsOf, type ResultOf, type Transport } from '../../../shared/contract.js';
+import { contract, isMethodName, type MethodName, type ParamsOf, type ResultOf, type Transport } from '../../../shared/contract.js';
 import { ServiceError } from '../../../shared/errors.js';
 import { asServiceError } from './errors.js';
 
@@ -29,6 +29,7 @@ export class ApiClient {
   }
 
   async call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    if (!isMethodName(method)) throw new ServiceError('UNKNOWN_METHOD', `There is no method "${method}".`);
     const spec = contract[method];
     let raw: unknown;
     try {
