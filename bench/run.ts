@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openDatabase, type DB } from '../db/open.js';
+import { parseCommandLine, usageError as failUsage } from '../db/cli-args.js';
 import { generateDemo } from '../db/demo/generate.js';
 import { queryDispatch } from '../db/services/dispatch.js';
 import type { QueryRequest } from '../shared/query.js';
@@ -29,8 +29,7 @@ const USAGE = `Usage: npm run bench [-- --orders N] [--db FILE]
   --db FILE    database to use (default .bench/orders-1m.db, or .bench/orders-N.db)`;
 
 function usageError(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
+  return failUsage(message, USAGE);
 }
 
 function metaValue(db: DB, key: string): string | undefined {
@@ -56,19 +55,10 @@ function pad(text: string, width: number, right = false): string {
 }
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: { orders: { type: 'string' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
-  } catch (err) {
-    usageError((err as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const { values } = parseCommandLine(
+    { options: { orders: { type: 'string' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true },
+    USAGE,
+  );
   let orders = DEFAULT_ORDERS;
   if (values.orders !== undefined) {
     orders = Number(values.orders.replaceAll('_', ''));

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../db/cli-args.js';
 import { DEFAULT_ALLOWED_ORIGINS, startServer } from './http-server.js';
 import { DEFAULT_SERVER_PORT } from '../shared/settings.js';
 
@@ -39,9 +39,8 @@ export function unwritableReason(file: string): string | null {
 }
 
 async function main(): Promise<void> {
-  let values: { port?: string; db?: string; host?: string; 'allow-origin'?: string[]; help?: boolean };
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCommandLine(
+    {
       options: {
         port: { type: 'string' },
         db: { type: 'string' },
@@ -50,14 +49,9 @@ async function main(): Promise<void> {
         help: { type: 'boolean' },
       },
       strict: true,
-    }));
-  } catch (e) {
-    fail(`${(e as Error).message}\n${usage}`, 2);
-  }
-  if (values.help) {
-    console.log(usage);
-    return;
-  }
+    },
+    usage,
+  );
   if (!values.db) fail(`Name the database file with --db.\n${usage}`, 2);
   const portText = values.port ?? String(DEFAULT_SERVER_PORT);
   if (!/^\d+$/.test(portText) || Number(portText) > 65535) {

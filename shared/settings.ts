@@ -119,19 +119,19 @@ export function settingsToInput(s: ConnectionSettings): SettingsInput {
   return { mode: s.mode, data: e(s.data), auth: e(s.auth), message: e(s.message) };
 }
 
-/** Reads stored settings defensively: anything malformed falls back to the defaults. */
-export function parseStoredSettings(raw: string | null): ConnectionSettings {
-  if (!raw) return defaultSettings();
+/** Reads stored settings defensively: anything missing or malformed gives `fallback`. */
+export function parseStoredSettings(raw: string | null, fallback: ConnectionSettings = defaultSettings()): ConnectionSettings {
+  if (!raw) return fallback;
   try {
     const parsed = JSON.parse(raw) as ConnectionSettings;
-    if (parsed.mode !== 'local' && parsed.mode !== 'server') return defaultSettings();
+    if (parsed.mode !== 'local' && parsed.mode !== 'server') return fallback;
     // Stored settings must be fully valid, whatever the mode.
     const checked = validateSettings({ ...settingsToInput(parsed), mode: 'server' });
     if (checked.ok) return { ...checked.settings, mode: parsed.mode };
   } catch {
     // fall through to defaults
   }
-  return defaultSettings();
+  return fallback;
 }
 
 /** URL base for an endpoint; IPv6 literals need brackets. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openDatabase, type DB } from '../open.js';
+import { parseCommandLine, usageError as failUsage } from '../cli-args.js';
 import { DEFAULT_DEMO_SEED, DEMO_PASSWORD, DemoRefusedError, generateDemo } from './generate.js';
 
 // npm run demo -- --orders N --db FILE [--seed S] [--now ISO-DATE]
@@ -14,8 +14,7 @@ const USAGE = `Usage: npm run demo -- --orders N --db FILE [--seed S] [--now 202
   --now DATE   the moment the data ends at (default: the current time)`;
 
 function usageError(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
+  return failUsage(message, USAGE);
 }
 
 function wholeNumber(text: string | undefined, name: string, max: number): number | undefined {
@@ -28,9 +27,8 @@ function wholeNumber(text: string | undefined, name: string, max: number): numbe
 }
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCommandLine(
+    {
       options: {
         orders: { type: 'string' },
         db: { type: 'string' },
@@ -39,14 +37,9 @@ async function main(): Promise<void> {
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
-    }));
-  } catch (err) {
-    usageError((err as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+    },
+    USAGE,
+  );
   const orders = wholeNumber(values.orders, '--orders', 50_000_000);
   if (orders === undefined) usageError('--orders is required.');
   if (!values.db) usageError('--db is required.');

@@ -193,48 +193,28 @@ export function SettingsDialog({ settings, localAvailable, onSave, onCancel }: P
                       <label htmlFor={`settings-${name}-host`}>{t(`settings.endpoint.${name}`)}</label>
                       <div className="endpoint-hint">{t(`settings.endpointHint.${name}`)}</div>
                     </div>
-                    <div className="field">
-                      <input
-                        id={`settings-${name}-host`}
-                        ref={name === 'data' ? firstField : undefined}
-                        data-testid={`settings-${name}-host`}
-                        className={hostError ? 'invalid' : ''}
-                        aria-invalid={hostError ? true : undefined}
-                        aria-describedby={hostError ? `settings-${name}-host-error` : undefined}
-                        aria-label={`${t(`settings.endpoint.${name}`)} ${t('settings.host')}`}
-                        placeholder={t('settings.hostPlaceholder')}
-                        value={input[name].host}
-                        spellCheck={false}
-                        autoComplete="off"
-                        onChange={(e) => change(name, 'host', e.target.value)}
-                        onBlur={() => setTouched((p) => new Set(p).add(`${name}.host`))}
-                      />
-                      {hostError && (
-                        <div className="field-error" id={`settings-${name}-host-error`} data-testid={`settings-${name}-host-error`} role="alert">
-                          {hostError}
-                        </div>
-                      )}
-                    </div>
-                    <div className="field field-port">
-                      <input
-                        id={`settings-${name}-port`}
-                        data-testid={`settings-${name}-port`}
-                        className={portError ? 'invalid' : ''}
-                        aria-invalid={portError ? true : undefined}
-                        aria-describedby={portError ? `settings-${name}-port-error` : undefined}
-                        aria-label={`${t(`settings.endpoint.${name}`)} ${t('settings.port')}`}
-                        inputMode="numeric"
-                        value={input[name].port}
-                        autoComplete="off"
-                        onChange={(e) => change(name, 'port', e.target.value)}
-                        onBlur={() => setTouched((p) => new Set(p).add(`${name}.port`))}
-                      />
-                      {portError && (
-                        <div className="field-error" id={`settings-${name}-port-error`} data-testid={`settings-${name}-port-error`} role="alert">
-                          {portError}
-                        </div>
-                      )}
-                    </div>
+                    <EndpointField
+                      id={`settings-${name}-host`}
+                      inputRef={name === 'data' ? firstField : undefined}
+                      className="field"
+                      label={`${t(`settings.endpoint.${name}`)} ${t('settings.host')}`}
+                      error={hostError}
+                      value={input[name].host}
+                      placeholder={t('settings.hostPlaceholder')}
+                      spellCheck={false}
+                      onChange={(v) => change(name, 'host', v)}
+                      onBlur={() => setTouched((p) => new Set(p).add(`${name}.host`))}
+                    />
+                    <EndpointField
+                      id={`settings-${name}-port`}
+                      className="field field-port"
+                      label={`${t(`settings.endpoint.${name}`)} ${t('settings.port')}`}
+                      error={portError}
+                      value={input[name].port}
+                      inputMode="numeric"
+                      onChange={(v) => change(name, 'port', v)}
+                      onBlur={() => setTouched((p) => new Set(p).add(`${name}.port`))}
+                    />
                     <div className="endpoint-test">
                       <button
                         type="button"
@@ -276,6 +256,48 @@ export function SettingsDialog({ settings, localAvailable, onSave, onCancel }: P
           </button>
         </div>
       </form>
+    </div>
+  );
+}
+
+/** One host or port input with its message next to it; the id doubles as the test id. */
+function EndpointField(props: {
+  id: string;
+  className: string;
+  label: string;
+  error: string | null | undefined;
+  value: string;
+  inputRef?: React.Ref<HTMLInputElement>;
+  placeholder?: string;
+  inputMode?: 'numeric';
+  spellCheck?: boolean;
+  onChange(value: string): void;
+  onBlur(): void;
+}) {
+  const { id, error } = props;
+  return (
+    <div className={props.className}>
+      <input
+        id={id}
+        ref={props.inputRef}
+        data-testid={id}
+        className={error ? 'invalid' : ''}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        aria-label={props.label}
+        placeholder={props.placeholder}
+        inputMode={props.inputMode}
+        value={props.value}
+        spellCheck={props.spellCheck}
+        autoComplete="off"
+        onChange={(e) => props.onChange(e.target.value)}
+        onBlur={props.onBlur}
+      />
+      {error && (
+        <div className="field-error" id={`${id}-error`} data-testid={`${id}-error`} role="alert">
+          {error}
+        </div>
+      )}
     </div>
   );
 }

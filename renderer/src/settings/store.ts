@@ -1,8 +1,6 @@
 import {
   defaultSettings,
   parseStoredSettings,
-  settingsToInput,
-  validateSettings,
   type ConnectionSettings,
   type Endpoint,
 } from '../../../shared/settings.js';
@@ -45,19 +43,8 @@ function storedText(): string | null {
   }
 }
 
-function isValidStored(raw: string): boolean {
-  try {
-    const parsed = JSON.parse(raw) as ConnectionSettings;
-    return (parsed.mode === 'local' || parsed.mode === 'server') && validateSettings(settingsToInput(parsed)).ok;
-  } catch {
-    return false;
-  }
-}
-
 export function loadSettings(): ConnectionSettings {
-  const raw = storedText();
-  if (!raw || !isValidStored(raw)) return defaultSettingsHere();
-  const settings = parseStoredSettings(raw);
+  const settings = parseStoredSettings(storedText(), defaultSettingsHere());
   // The local database belongs to the desktop client; a browser always uses a server.
   if (settings.mode === 'local' && !isDesktop()) return { ...settings, mode: 'server' };
   return settings;
