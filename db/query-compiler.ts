@@ -1,6 +1,9 @@
 import { ServiceError } from '../shared/errors.js';
-import { ANY_FIELD, wildcardPieces, type Condition, type ParsedQueryRequest } from '../shared/query.js';
-import type { ColumnDef, ModuleDef } from '../shared/modules/types.js';
+import { ANY_FIELD, type Condition, type ParsedQueryRequest } from '../shared/query.js';
+import type { ColumnDef, ModuleDef, SearchIndexDef } from '../shared/modules/types.js';
+import { analysePattern, type TextPattern } from './search/pattern.js';
+
+export { wildcardToLike } from './search/pattern.js';
 
 export interface CompiledQuery {
   where: string; // '' when there is no condition
@@ -8,16 +11,35 @@ export interface CompiledQuery {
   orderBy: string;
 }
 
+/** A text `contains` condition, as the planner sees it. */
+export interface TextTerm {
+  /** The fields it spans: one, or the module's anyFields. */
+  fields: readonly string[];
+  pattern: TextPattern;
+  /** Every field is in the search index (so the narrow fields table can answer it). */
+  covered: boolean;
+  /** The trigram index can narrow it: covered, and a piece of three characters or more. */
+  canFts: boolean;
+  /** The joined text table covers exactly these fields. */
+  canText: boolean;
+  index?: SearchIndexDef;
+}
+
 /**
- * Legacy `*` pattern → LIKE pattern. The pattern matches anywhere in the value (as if it began
- * and ended with `*`); `%`, `_` and `\` typed by the user are literal, escaped with `\`.
- * Returns null for a pattern with no literal piece (empty, or only `*`): it matches everything.
+ * How a `contains` condition is evaluated. Every plan gives exactly the rows of the plain LIKE:
+ * `fts` (an FTS5 query on some of the pattern's trigrams) and `ids` (those candidates, already
+ * fetched) only put a superset in front of it; `fields` runs the same LIKE on the narrow copy
+ * of the fields; `text` runs it on the joined fields, which is exact for a single piece and
+ * otherwise a superset in front of the plain LIKE. The choice is about speed only.
  */
-export function wildcardToLike(pattern: string): string | null {
-  const pieces = wildcardPieces(pattern);
-  if (pieces.length === 0) return null;
-  const escaped = pieces.map((p) => p.replace(/[\\%_]/g, (c) => `\\${c}`));
-  return `%${escaped.join('%')}%`;
+export type TextPlan = 'scan' | 'text' | 'fields' | { fts: string } | { ids: readonly number[] };
+export type PlanChooser = (term: TextTerm) => TextPlan;
+
+export function textTerm(def: ModuleDef, fields: readonly string[], pattern: TextPattern): TextTerm {
+  const index = def.searchIndex;
+  const covered = !!index && fields.every((f) => index.fields.includes(f));
+  const sameSet = covered && index.fields.every((f) => fields.includes(f));
+  return { fields, pattern, covered, canFts: covered && pattern.trigrams.length > 0, canText: sameSet, index };
 }
 
 function quoteIdent(name: string): string {
@@ -56,28 +78,74 @@ function typedValue(col: ColumnDef, v: unknown, path: string): string | number {
   invalid(path, 'A text value is required.');
 }
 
-function compileCondition(def: ModuleDef, c: Condition, path: string, params: unknown[]): string | null {
-  if (c.field === ANY_FIELD) {
-    if (c.op !== 'contains') invalid(`${path}.op`, 'The quick search only supports "contains".');
-    if (typeof c.value !== 'string') invalid(`${path}.value`, 'A text pattern is required.');
-    const like = wildcardToLike(c.value);
-    if (like === null) return null;
-    const parts = def.anyFields.map((f) => {
-      params.push(like);
+/** The text term of a `contains` condition; null for an empty pattern (it matches all). */
+function containsTerm(def: ModuleDef, c: Condition, path: string): TextTerm | null {
+  if (c.field === ANY_FIELD && c.op !== 'contains') invalid(`${path}.op`, 'The quick search only supports "contains".');
+  const fields = c.field === ANY_FIELD ? def.anyFields : [columnOf(def, c.field, `${path}.field`).field];
+  if (typeof c.value !== 'string') invalid(`${path}.value`, 'A text pattern is required.');
+  const pattern = analysePattern(c.value);
+  return pattern ? textTerm(def, fields, pattern) : null;
+}
+
+/** The text terms of a request, by condition index (null: not a `contains`, or an empty one). */
+export function textTerms(def: ModuleDef, req: ParsedQueryRequest): (TextTerm | null)[] {
+  return req.conditions.map((c, i) =>
+    c.field === ANY_FIELD || c.op === 'contains' ? containsTerm(def, c, `conditions.${i}`) : null,
+  );
+}
+
+function containsSql(term: TextTerm, plan: TextPlan, params: unknown[]): string {
+  const exact = () => {
+    const parts = term.fields.map((f) => {
+      params.push(term.pattern.like);
       return `${quoteIdent(f)} LIKE ? ESCAPE '\\'`;
     });
-    return `(${parts.join(' OR ')})`;
+    return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+  };
+  const index = term.index;
+  const id = quoteIdent('id');
+  if (!index || plan === 'scan') return exact();
+  if (typeof plan === 'object' && term.canFts) {
+    if ('fts' in plan) {
+      const fts = quoteIdent(index.ftsTable);
+      params.push(plan.fts);
+      return `(${id} IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?) AND ${exact()})`;
+    }
+    params.push(JSON.stringify(plan.ids));
+    return `(${id} IN (SELECT value FROM json_each(?)) AND ${exact()})`;
+  }
+  if (plan === 'text' && term.canText) {
+    params.push(term.pattern.like);
+    const text = `${id} IN (SELECT id FROM ${quoteIdent(index.textTable)} WHERE text LIKE ? ESCAPE '\\')`;
+    return term.pattern.textExact ? text : `(${text} AND ${exact()})`;
+  }
+  if (plan === 'fields' && term.covered) return `${id} IN (SELECT id FROM ${quoteIdent(index.fieldsTable)} WHERE ${exact()})`;
+  return exact();
+}
+
+/** The exact test of a term on its table of the search index: a WHERE for a count over it. */
+export function indexCountSql(term: TextTerm, plan: 'text' | 'fields'): { table: string; where: string; params: unknown[] } | null {
+  const index = term.index;
+  if (!index) return null;
+  if (plan === 'text' && term.canText && term.pattern.textExact) {
+    return { table: quoteIdent(index.textTable), where: `text LIKE ? ESCAPE '\\'`, params: [term.pattern.like] };
+  }
+  if (plan === 'fields' && term.covered) {
+    const params: unknown[] = [];
+    const where = containsSql({ ...term, index: undefined }, 'scan', params);
+    return { table: quoteIdent(index.fieldsTable), where, params };
+  }
+  return null;
+}
+
+function compileCondition(def: ModuleDef, c: Condition, path: string, params: unknown[], choose: PlanChooser): string | null {
+  if (c.field === ANY_FIELD || c.op === 'contains') {
+    const term = containsTerm(def, c, path);
+    return term === null ? null : containsSql(term, choose(term), params);
   }
   const col = columnOf(def, c.field, `${path}.field`);
   const id = quoteIdent(col.field);
   switch (c.op) {
-    case 'contains': {
-      if (typeof c.value !== 'string') invalid(`${path}.value`, 'A text pattern is required.');
-      const like = wildcardToLike(c.value);
-      if (like === null) return null;
-      params.push(like);
-      return `${id} LIKE ? ESCAPE '\\'`;
-    }
     case 'empty':
       return `(${id} IS NULL OR ${id} = '')`;
     case 'notEmpty':
@@ -109,10 +177,15 @@ function compileCondition(def: ModuleDef, c: Condition, path: string, params: un
   }
 }
 
-/** Compiles a query request for a module into parameterised SQL pieces. */
-export function compileQuery(def: ModuleDef, req: ParsedQueryRequest): CompiledQuery {
+const plainScan: PlanChooser = () => 'scan';
+
+/**
+ * Compiles a query request for a module into parameterised SQL pieces. Without a chooser every
+ * `contains` is the plain LIKE scan; db/services/query.ts chooses index plans per pattern.
+ */
+export function compileQuery(def: ModuleDef, req: ParsedQueryRequest, choose: PlanChooser = plainScan): CompiledQuery {
   const params: unknown[] = [];
-  const compiled = req.conditions.map((c, i) => compileCondition(def, c, `conditions.${i}`, params));
+  const compiled = req.conditions.map((c, i) => compileCondition(def, c, `conditions.${i}`, params, choose));
   const clauses = compiled.filter((s): s is string => s !== null);
   // A condition with an empty pattern matches every row: under AND it drops out, under OR it
   // makes the whole filter match everything.

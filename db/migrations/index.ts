@@ -1,4 +1,5 @@
 import { initial } from './001_initial.js';
+import { searchIndex } from './002_search_index.js';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. A database's PRAGMA user_version is the last one applied. */
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, searchIndex];

@@ -32,9 +32,24 @@ export interface ModuleDef {
   columns: readonly ColumnDef[];
   /** Fields a quick-search pattern is matched across (the pseudo-field `any`). */
   anyFields: readonly string[];
+  /** Text fields with a search index (see SearchIndexDef); `contains` on them need not scan. */
+  searchIndex?: SearchIndexDef;
   defaultSort: readonly { field: string; dir: 'asc' | 'desc' }[];
   /** Unique, stable key of a row (used to keep selection on refresh). */
   rowKey: string;
+}
+
+/**
+ * A search index over some text fields of the module's base table, kept by triggers (rowid =
+ * the view's `id`): an FTS5 trigram table, a table with the fields joined by U+001F in one
+ * column (`text`), and a table with the fields as columns. The two narrow tables scan far
+ * faster than the wide base rows.
+ */
+export interface SearchIndexDef {
+  fields: readonly string[];
+  ftsTable: string;
+  textTable: string;
+  fieldsTable: string;
 }
 
 export const moduleIds = [

@@ -32,9 +32,12 @@ afterAll(() => {
 const tablesOf = (db: DB) =>
   db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
 
-/** A table's rows in rowid order, without password hashes (their salts are random by design). */
+/** A table's rows in rowid (or key) order, without password hashes (their salts are random by design). */
 function contents(db: DB, table: string): unknown[] {
-  return (db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all() as Record<string, unknown>[]).map((row) => {
+  const sql = db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").pluck().get(table) as string | null;
+  // Tables without a rowid (the search index's own shadow tables) are ordered by their key.
+  const order = sql && /WITHOUT\s+ROWID/i.test(sql) ? '1' : 'rowid';
+  return (db.prepare(`SELECT * FROM "${table}" ORDER BY ${order}`).all() as Record<string, unknown>[]).map((row) => {
     const { password_hash: _ignored, ...rest } = row;
     return rest;
   });

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { compileQuery, wildcardToLike } from '../../db/query-compiler.js';
+import { analysePattern, ftsQueryOf } from '../../db/search/pattern.js';
 import { dispatchModule } from '../../shared/modules/dispatch.js';
 import { queryRequestSchema } from '../../shared/query.js';
 import { ServiceError } from '../../shared/errors.js';
@@ -117,5 +118,34 @@ describe('query compiler', () => {
     expect(codeOf({ conditions: [{ field: 'status', op: 'equals', value: 'lost' }] })).toBe('INVALID_PARAMS');
     expect(codeOf({ conditions: [{ field: 'created_at', op: 'between', value: ['2025-02-01', '2025-01-01'] }] })).toBe('INVALID_PARAMS');
     expect(codeOf({ conditions: [{ field: 'status', op: 'in', value: ['pending', 'completed'] }] })).toBe('ok');
+  });
+});
+
+describe('pattern analysis for the search index', () => {
+  it('gives the trigrams of pieces of three characters or more, by character', () => {
+    expect(analysePattern('2by*5084*4*1')?.trigrams).toEqual(['2by', '508', '084']);
+    expect(analysePattern('*y.50*4.10*4')?.trigrams).toEqual(['y.5', '.50', '4.1', '.10']);
+    expect(analysePattern('有限公司')?.trigrams).toEqual(['有限公', '限公司']);
+    expect(analysePattern('华信')?.trigrams).toEqual([]);
+    expect(analysePattern('华信*有限')?.trigrams).toEqual([]);
+    expect(analysePattern('a😀bc')?.trigrams).toEqual(['a😀b', '😀bc']);
+    expect(analysePattern('aaaa')?.trigrams).toEqual(['aaa']);
+  });
+
+  it('keeps patterns the FTS5 query could get wrong away from the index', () => {
+    expect(analysePattern('ab\0cd')?.trigrams).toEqual([]);
+    expect(analysePattern('ab\ud800cd')?.trigrams).toEqual([]);
+  });
+
+  it('quotes trigrams for FTS5', () => {
+    expect(ftsQueryOf(['a"b', 'x y'])).toBe('"a""b" AND "x y"');
+  });
+
+  it('uses the joined text table exactly only for one piece without the separator', () => {
+    expect(analysePattern('华信')?.textExact).toBe(true);
+    expect(analysePattern('*华信*')?.textExact).toBe(true);
+    expect(analysePattern('华*信')?.textExact).toBe(false);
+    expect(analysePattern('a\u001fb')?.textExact).toBe(false);
+    expect(analysePattern('***')).toBeNull();
   });
 });
