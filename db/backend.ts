@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { DB } from './open.js';
 import { Auth, type AuthOptions, type Session } from './auth.js';
 import { queryDispatch } from './services/dispatch.js';
+import { ExportJobs, type ExportJobsOptions } from './services/export.js';
+import { getLayout, saveLayout } from './services/layouts.js';
 import { contract, isMethodName, type MethodName, type ParamsOf, type ResultOf } from '../shared/contract.js';
 import { ServiceError, type ErrorIssue } from '../shared/errors.js';
 
@@ -19,13 +21,15 @@ type Handler<M extends MethodName> = (
  */
 export class Backend {
   readonly auth: Auth;
+  readonly exports: ExportJobs;
   private readonly handlers: { [M in MethodName]: Handler<M> };
 
   constructor(
     readonly db: DB,
-    options: { auth?: Partial<AuthOptions> } = {},
+    options: { auth?: Partial<AuthOptions>; exports?: ExportJobsOptions } = {},
   ) {
     this.auth = new Auth(db, options.auth);
+    this.exports = new ExportJobs(db, options.exports);
     this.handlers = {
       'system.ping': () => ({
         service: 'pim-aftersales' as const,
@@ -40,6 +44,14 @@ export class Backend {
       },
       'auth.me': (_p, ctx) => ({ user: ctx.session!.user, expiresAt: ctx.session!.expiresAt }),
       'dispatch.query': (p) => queryDispatch(db, p),
+      'export.start': (p, ctx) => this.exports.start(ctx.session!.user, p),
+      'export.progress': (p, ctx) => this.exports.progress(ctx.session!.user, p.jobId),
+      'export.cancel': (p, ctx) => this.exports.cancel(ctx.session!.user, p.jobId),
+      'layout.get': (p, ctx) => ({ layout: getLayout(db, ctx.session!.user.id, p.list) }),
+      'layout.save': (p, ctx) => {
+        saveLayout(db, ctx.session!.user.id, p.list, p.layout);
+        return { ok: true as const };
+      },
     };
   }
 

@@ -2,7 +2,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type IpcMainInvokeEve
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Backend } from '../db/backend.js';
-import { answerBridgeCall } from './bridge-handler.js';
+import { answerBridgeCall, saveExportJobFile, SessionFiles, type SaveDialogOptions } from './bridge-handler.js';
 import { defaultDataDir, LOCAL_DB_NAME } from '../db/data-dir.js';
 import { openLocalDatabase } from '../db/local-database.js';
 import { IPC_CHANNEL, type BridgeResponse } from '../shared/bridge.js';
@@ -34,26 +34,41 @@ ipcMain.handle(IPC_CHANNEL, async (event, method: unknown, params: unknown, toke
   return answerBridgeCall(localBackend, method, params, token);
 });
 
-// Only files the user chose in a save dialog of this session may be opened (an export offering
-// "open the file"), and never programs: the page cannot make the system run something else.
-const savedPaths = new Set<string>();
-const runnable = /\.(exe|com|bat|cmd|msi|ps1|vbs|js|jse|wsf|scr|lnk|sh|app|desktop|appimage)$/i;
+// The rules for files live in SessionFiles (tested without Electron): the dialog offers only
+// xlsx or html, a chosen path is written once, and only exports this session wrote are opened.
+const files = new SessionFiles();
 
-ipcMain.handle('pim:saveDialog', async (event, options: { defaultName: string; filters: { name: string; extensions: string[] }[] }) => {
-  if (!fromOurPage(event)) return null;
+async function showSaveDialog(event: IpcMainInvokeEvent, options: SaveDialogOptions): Promise<string | null> {
   const win = BrowserWindow.fromWebContents(event.sender);
-  const dialogOptions = { defaultPath: options.defaultName, filters: options.filters };
-  const result = win ? await dialog.showSaveDialog(win, dialogOptions) : await dialog.showSaveDialog(dialogOptions);
-  if (result.canceled || !result.filePath) return null;
-  savedPaths.add(result.filePath);
-  return result.filePath;
+  const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+  return result.canceled || !result.filePath ? null : result.filePath;
+}
+
+ipcMain.handle('pim:saveDialog', async (event, options: unknown) => {
+  if (!fromOurPage(event)) return null;
+  const path = await showSaveDialog(event, files.dialogOptions(options));
+  if (path) files.choose(path);
+  return path;
 });
 
-ipcMain.handle('pim:openPath', async (event, path: string) => {
+ipcMain.handle('pim:openPath', async (event, path: unknown) => {
   if (!fromOurPage(event)) return;
-  if (!savedPaths.has(path) || runnable.test(path)) throw new Error('Only a file saved from this window can be opened.');
+  if (!files.mayOpen(path)) throw new Error('Only an export saved from this window can be opened.');
   const error = await shell.openPath(path);
   if (error) throw new Error(error);
+});
+
+// A visible-rows export built in the page: written only to a path chosen in the dialog, once.
+ipcMain.handle('pim:writeFile', async (event, path: unknown, data: unknown) => {
+  if (!fromOurPage(event)) return;
+  await files.write(path, data);
+});
+
+// Export-all on the local database: the file goes from the job's temp file to the chosen path here.
+ipcMain.handle('pim:saveExportFile', async (event, options: { jobId?: unknown; token?: unknown; defaultName?: unknown } | null) => {
+  if (!fromOurPage(event)) return null;
+  const { jobId, token, defaultName } = options ?? {};
+  return saveExportJobFile(localBackend, { jobId, token, defaultName }, (dialogOptions) => showSaveDialog(event, dialogOptions), files);
 });
 
 function createWindow(): void {

@@ -13,6 +13,8 @@ const bridge: DesktopBridge = {
   },
   saveDialog: (options) => ipcRenderer.invoke('pim:saveDialog', options),
   openPath: (path) => ipcRenderer.invoke('pim:openPath', path),
+  writeFile: (path, data) => ipcRenderer.invoke('pim:writeFile', path, data),
+  saveExportFile: (options) => ipcRenderer.invoke('pim:saveExportFile', options),
   platform: process.platform,
 };
 

@@ -6,6 +6,7 @@ import type { AuthOptions } from '../db/auth.js';
 import { ServiceError, httpStatusOf } from '../shared/errors.js';
 import { MessageServer } from './messages.js';
 import { serveStatic } from './static-files.js';
+import { serveExportFile } from './export-download.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -157,6 +158,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await handleApi(backend, req, res, method);
       return;
     }
+    const exportFile = /^\/api\/export\/([A-Za-z0-9_-]{1,64})\/file$/.exec(url.pathname);
+    if (exportFile) {
+      setCors(req, res, origins);
+      await serveExportFile(backend, req, res, exportFile[1], bearerToken(req));
+      return;
+    }
     if (url.pathname.startsWith('/api')) {
       setCors(req, res, origins);
       throw new ServiceError('NOT_FOUND', 'Service methods are at POST /api/<method>.');
@@ -211,6 +218,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     messages,
     close: () =>
       new Promise<void>((resolve) => {
+        void backend.exports.close();
         messages.close();
         server.closeAllConnections();
         server.close(() => {

@@ -1,3 +1,5 @@
+import type { ExportFormat } from './export/sheet.js';
+
 // The one narrow bridge the sandboxed Electron preload exposes as `window.pim`.
 // In a browser it does not exist, and the renderer uses HTTP to the server that served it.
 
@@ -6,10 +8,20 @@ export interface DesktopBridge {
   call(method: string, params: unknown, token: string | null): Promise<BridgeResponse>;
   /** Subscribes to events from the main process; returns an unsubscribe function. */
   on(event: string, listener: (data: unknown) => void): () => void;
-  /** Native save dialog; resolves to the chosen path, or null when cancelled. */
-  saveDialog(options: { defaultName: string; filters: { name: string; extensions: string[] }[] }): Promise<string | null>;
-  /** Opens a file with the system's default program. */
+  /**
+   * Native save dialog for an export; main fixes the file types from the format. Resolves to the
+   * chosen path, or null when cancelled.
+   */
+  saveDialog(options: { defaultName: string; format: ExportFormat }): Promise<string | null>;
+  /** Opens an export this session saved (.xlsx, .html) with the system's default program. */
   openPath(path: string): Promise<void>;
+  /** Writes a file the renderer built (a visible-rows export) to a path chosen in saveDialog, once. */
+  writeFile?(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * Local database only: asks where to save a finished export-all job and copies its file there
+   * in the main process, so no bytes cross IPC. Resolves to the path, or null when cancelled.
+   */
+  saveExportFile?(options: { jobId: string; token: string; defaultName: string }): Promise<string | null>;
   readonly platform: string;
 }
 

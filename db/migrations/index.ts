@@ -1,5 +1,6 @@
 import { initial } from './001_initial.js';
 import { searchIndex } from './002_search_index.js';
+import { userLayouts } from './003_user_layouts.js';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. A database's PRAGMA user_version is the last one applied. */
-export const migrations: readonly Migration[] = [initial, searchIndex];
+export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts];

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { CHROMIUM as CHROMIUM_PATH } from '../../scripts/ensure-chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
+import { buildIfMissing } from '../helpers/build.js';
 
 // The walking skeleton end to end in Debian's Chromium: the real server on a fresh demo
 // database serves the built client; a clerk logs in, lists and queries dispatch orders.
@@ -21,7 +21,7 @@ const CAP = 200;
 const QUICK_FIELDS = ['order_no', 'customer', 'contract_no', 'device_part_no', 'device_serial_no'] as const;
 
 // AG Grid renders only the rows in view, each as [role=row] with the row id (the order no).
-const ROWS = '[data-testid="data-grid"] [role="row"][row-id]';
+const ROWS = '[data-testid="data-grid"] [role="row"][row-id]:not([row-id="__footer"])';
 
 type OrderRow = Record<(typeof QUICK_FIELDS)[number], string | null>;
 
@@ -50,18 +50,6 @@ function expectedOrderNos(pattern: string): string[] {
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(shots, name) });
-}
-
-async function buildIfMissing(): Promise<void> {
-  if (existsSync(resolve(root, 'dist/renderer/index.html'))) return;
-  const bin = resolve(root, 'node_modules/.bin');
-  const child = spawn(resolve(bin, 'vite'), ['build', '--config', 'renderer/vite.config.ts'], {
-    cwd: root,
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const { code, output } = await finished(child, 120_000);
-  if (code !== 0) throw new Error(`building the renderer failed:\n${output}`);
 }
 
 /** Waits until the result bar shows a finished query for `pattern`. */
@@ -102,7 +90,7 @@ describe('walking skeleton in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Debian Chromium is missing at ${CHROMIUM}: apt-get install -y chromium fonts-wqy-microhei`);
     mkdirSync(shots, { recursive: true });
-    await buildIfMissing();
+    await buildIfMissing(root);
 
     dir = mkdtempSync(join(tmpdir(), 'pim-e2e-'));
     dbFile = join(dir, 'demo.db');
@@ -217,7 +205,7 @@ describe('walking skeleton in Chromium', () => {
     await page.getByTestId('shell').waitFor();
     const result = await waitForResult('');
     expect(result).toMatchObject({ total: totalOrders, shown: CAP, capped: true });
-    expect(result.text).toBe(`显示 200 / 共 ${totalOrders.toLocaleString('zh-CN')} 条 — 请细化查询条件`);
+    expect(result.text).toBe(`显示 200 / 共 ${totalOrders.toLocaleString('zh-CN')} 条 — 请细化查询条件，或导出全部`);
 
     const { all, rendered } = await gridKeys();
     expect(all).toHaveLength(CAP);
@@ -319,7 +307,7 @@ describe('walking skeleton in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="nav-dispatch"]')?.textContent?.includes('Dispatch orders'));
     const headers = await page.locator('.ag-header-cell-text').allInnerTexts();
     expect(headers.slice(0, 3)).toEqual(['Order no.', 'Status', 'Customer']);
-    await expect(page.getByTestId('result-text').innerText()).resolves.toBe(`200 of ${totalOrders.toLocaleString('en')} shown — refine the query`);
+    await expect(page.getByTestId('result-text').innerText()).resolves.toBe(`200 of ${totalOrders.toLocaleString('en')} shown — refine the query or export all`);
     await expect(page.getByTestId('user-role').innerText()).resolves.toBe('After-sales clerk');
     const statuses = await page.locator(`${ROWS} [col-id="status"]`).allInnerTexts();
     for (const s of statuses) expect(['Pending', 'Dispatched', 'In progress', 'Completed', 'Visited', 'Cancelled']).toContain(s);

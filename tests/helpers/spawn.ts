@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const root = resolve(__dirname, '../..');
+const root = resolve(import.meta.dirname, '../..');
 const bin = resolve(root, 'node_modules/.bin');
 
 /** Runs a TypeScript entry point the way npm scripts do (tsx on the project's Node 22). */

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { ColumnDef } from '../../../shared/modules/types.js';
+import { isTrue } from '../../../shared/grid/compare.js';
 
 type Value = string | number | boolean | null | undefined;
 
@@ -25,9 +26,6 @@ export function formatDateTime(value: Value, withTime = true): string {
   return text;
 }
 
-export function isTrue(value: Value): boolean {
-  return value === true || value === 1 || value === '1' || value === 'true';
-}
 
 /** The text a cell shows for a value of the column, in the current language. */
 export function formatCell(col: ColumnDef, value: Value, t: TFunction, lang: string): string {
@@ -54,25 +52,6 @@ export function formatCell(col: ColumnDef, value: Value, t: TFunction, lang: str
     default:
       return String(value);
   }
-}
-
-// Legacy sort rule: numbers by value, Latin letters case-insensitively, Chinese by pinyin.
-const collator = new Intl.Collator('zh-Hans-u-co-pinyin', { sensitivity: 'base', numeric: true });
-
-export function compareText(a: Value, b: Value): number {
-  const aEmpty = a === null || a === undefined || a === '';
-  const bEmpty = b === null || b === undefined || b === '';
-  if (aEmpty || bEmpty) return aEmpty === bEmpty ? 0 : aEmpty ? 1 : -1;
-  return collator.compare(String(a), String(b));
-}
-
-/** Enum values sort in the order of their definition (the life cycle), not by label. */
-export function enumComparator(values: readonly string[]) {
-  return (a: Value, b: Value) => {
-    const ia = a === null || a === undefined ? values.length : values.indexOf(String(a));
-    const ib = b === null || b === undefined ? values.length : values.indexOf(String(b));
-    return ia - ib;
-  };
 }
 
 /**

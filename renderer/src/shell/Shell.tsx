@@ -6,6 +6,7 @@ import type { ConnectionSettings } from '../../../shared/settings.js';
 import type { ApiClient } from '../api/client.js';
 import { connectionText, usesServer } from '../api/connection.js';
 import { MessageConnection, type MessageStatus } from '../api/messages.js';
+import { EXPORT_ALL_ROLES } from '../../../shared/roles.js';
 import { ModuleView } from '../modules/ModuleView.js';
 import { NotBuiltPanel } from '../modules/NotBuiltPanel.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
@@ -97,7 +98,7 @@ export function Shell({ client, settings, user, onLogout }: Props) {
           </ul>
         </nav>
         <main className="shell-main">
-          {active.built ? <ModuleView key={active.id} client={client} module={active} /> : <NotBuiltPanel module={active} />}
+          {active.built ? <ModuleView key={active.id} client={client} module={active} canExportAll={EXPORT_ALL_ROLES.includes(user.role)} /> : <NotBuiltPanel module={active} />}
         </main>
       </div>
     </div>
