@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, ensureChromium } from '../scripts/ensure-chromium.js';
+import { launchChromium } from '../tests/helpers/browser.js';
+import { ensureChromium } from '../scripts/ensure-chromium.js';
 import { finished, spawnTs, startServerProcess } from '../tests/helpers/spawn.js';
 import { buildIfMissing } from '../tests/helpers/build.js';
 
@@ -25,10 +25,7 @@ export async function benchGrid(log: (line: string) => void): Promise<void> {
   const demo = await finished(spawnTs('db/demo/cli.ts', ['--orders', '5000', '--db', dbFile]), 120_000);
   if (demo.code !== 0) throw new Error(`demo database failed:\n${demo.output}`);
   const server = await startServerProcess(dbFile, 0);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await (await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' })).newPage();
     await page.goto(`${server.url}/`);

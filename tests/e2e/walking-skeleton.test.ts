@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
 import { CHROMIUM as CHROMIUM_PATH } from '../../scripts/ensure-chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
@@ -103,10 +104,7 @@ describe('walking skeleton in Chromium', () => {
     db.close();
 
     server = await startServerProcess(dbFile, 0);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-    });
+    browser = await launchChromium();
     // A fresh context: empty storage, as on a desk that never ran the client.
     context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     page = await context.newPage();
