@@ -1,7 +1,21 @@
 import type { z } from 'zod';
 import type { DB } from './open.js';
 import { Auth, type AuthOptions, type Session } from './auth.js';
-import { queryDispatch } from './services/dispatch.js';
+import { queryContent, queryContracts, queryDispatch, queryFees } from './services/dispatch.js';
+import {
+  createOrder,
+  deleteOrders,
+  getOrder,
+  returnVisit,
+  saveContent,
+  saveFees,
+  setStatus,
+  suggestWarrantyFor,
+  updateOrder,
+  type Actor,
+} from './services/orders.js';
+import { createRegion, deleteRegion, moveRegion, regionTree, renameRegion } from './services/regions.js';
+import { listEngineers, listTaskTypes, saveTaskType } from './services/reference.js';
 import { ExportJobs, type ExportJobsOptions } from './services/export.js';
 import { getLayout, saveLayout } from './services/layouts.js';
 import { contract, isMethodName, type MethodName, type ParamsOf, type ResultOf } from '../shared/contract.js';
@@ -26,8 +40,10 @@ export class Backend {
 
   constructor(
     readonly db: DB,
-    options: { auth?: Partial<AuthOptions>; exports?: ExportJobsOptions } = {},
+    options: { auth?: Partial<AuthOptions>; exports?: ExportJobsOptions; now?: () => Date } = {},
   ) {
+    const now = options.now ?? (() => new Date());
+    const actor = (ctx: { session: Session | null }): Actor => ({ user: ctx.session!.user, now: now() });
     this.auth = new Auth(db, options.auth);
     this.exports = new ExportJobs(db, options.exports);
     this.handlers = {
@@ -44,6 +60,26 @@ export class Backend {
       },
       'auth.me': (_p, ctx) => ({ user: ctx.session!.user, expiresAt: ctx.session!.expiresAt }),
       'dispatch.query': (p) => queryDispatch(db, p),
+      'dispatch.get': (p) => getOrder(db, p.orderNo),
+      'dispatch.create': (p, ctx) => createOrder(db, p.order, actor(ctx)),
+      'dispatch.update': (p, ctx) => updateOrder(db, p.orderNo, p.rowVersion, p.order, actor(ctx)),
+      'dispatch.delete': (p, ctx) => deleteOrders(db, p.orderNos, actor(ctx)),
+      'dispatch.setStatus': (p, ctx) => setStatus(db, p, actor(ctx)),
+      'dispatch.returnVisit': (p, ctx) => returnVisit(db, p, actor(ctx)),
+      'dispatch.saveContent': (p, ctx) => saveContent(db, p, actor(ctx)),
+      'dispatch.saveFees': (p, ctx) => saveFees(db, p, actor(ctx)),
+      'dispatch.suggestWarranty': (p) => suggestWarrantyFor(db, p.contractId, p.taskTypeId, now()),
+      'content.query': (p) => queryContent(db, p),
+      'fees.query': (p) => queryFees(db, p),
+      'contracts.query': (p) => queryContracts(db, p),
+      'regions.tree': () => regionTree(db),
+      'regions.create': (p) => createRegion(db, p.parentId, p.name),
+      'regions.rename': (p) => renameRegion(db, p.id, p.name),
+      'regions.delete': (p) => deleteRegion(db, p.id),
+      'regions.move': (p) => moveRegion(db, p.id, p.parentId),
+      'taskTypes.list': () => listTaskTypes(db),
+      'taskTypes.save': (p, ctx) => saveTaskType(db, ctx.session!.user, p),
+      'engineers.list': () => listEngineers(db),
       'export.start': (p, ctx) => this.exports.start(ctx.session!.user, p),
       'export.progress': (p, ctx) => this.exports.progress(ctx.session!.user, p.jobId),
       'export.cancel': (p, ctx) => this.exports.cancel(ctx.session!.user, p.jobId),

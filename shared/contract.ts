@@ -3,6 +3,18 @@ import { queryRequestSchema, queryResultSchema } from './query.js';
 import { roles } from './roles.js';
 import { exportFormats, sheetSpecSchema } from './export/sheet.js';
 import { layoutSchema } from './grid/layout.js';
+import {
+  contentLineInputSchema,
+  dispatchInputSchema,
+  engineerSchema,
+  feeLineInputSchema,
+  orderDetailSchema,
+  orderNoSchema,
+  regionNodeSchema,
+  satisfactions,
+  taskTypeSchema,
+} from './dispatch/schemas.js';
+import { dispatchStatuses } from './modules/dispatch.js';
 
 // The one service contract: every method, its params and its result, declared once and
 // served over Electron IPC (local database) and HTTP (server) alike.
@@ -79,6 +91,137 @@ export const contract = {
     auth: true,
     params: z.strictObject({ jobId: z.string().min(1).max(64) }),
     result: z.object({ ok: z.literal(true) }),
+  },
+  // ---- the clerk's work (issue 4): dispatch orders, service content, service fees ----
+  // Every write takes the rowVersion the client read; a change made meanwhile at another desk
+  // is refused with CONFLICT (message: who and when; issues: [{path: 'order.<field>' (or
+  // 'contents' / 'fees' / 'status' …), message: the value stored now}]), never overwritten.
+  // Field problems are INVALID_PARAMS with issues by input path ('order.phone', 'lines.2.resultReason').
+  'dispatch.get': {
+    auth: true,
+    params: z.strictObject({ orderNo: orderNoSchema }),
+    result: orderDetailSchema,
+  },
+  'dispatch.create': {
+    auth: true,
+    params: z.strictObject({ order: dispatchInputSchema }),
+    result: z.object({ orderNo: z.string(), rowVersion: z.number().int() }),
+  },
+  'dispatch.update': {
+    auth: true,
+    params: z.strictObject({ orderNo: orderNoSchema, rowVersion: z.number().int(), order: dispatchInputSchema }),
+    result: z.object({ rowVersion: z.number().int() }),
+  },
+  // Several orders in one transaction: all or none. REFUSED names the orders that have lines.
+  'dispatch.delete': {
+    auth: true,
+    params: z.strictObject({ orderNos: z.array(orderNoSchema).min(1).max(500) }),
+    result: z.object({ deleted: z.number().int() }),
+  },
+  'dispatch.setStatus': {
+    auth: true,
+    params: z.strictObject({
+      orderNo: orderNoSchema,
+      rowVersion: z.number().int(),
+      status: z.enum(dispatchStatuses),
+      reason: z.string().trim().max(500).default(''),
+    }),
+    result: z.object({ rowVersion: z.number().int() }),
+  },
+  // 回访: records satisfaction and closes a completed order (status visited).
+  'dispatch.returnVisit': {
+    auth: true,
+    params: z.strictObject({
+      orderNo: orderNoSchema,
+      rowVersion: z.number().int(),
+      satisfaction: z.enum(satisfactions),
+      reason: z.string().trim().max(500).default(''),
+      remarks: z.string().trim().max(1000).default(''),
+    }),
+    result: z.object({ rowVersion: z.number().int() }),
+  },
+  // The order's lines as a whole: lines with an id are updated, without one inserted, missing ones deleted.
+  'dispatch.saveContent': {
+    auth: true,
+    params: z.strictObject({ orderNo: orderNoSchema, rowVersion: z.number().int(), lines: z.array(contentLineInputSchema).max(200) }),
+    result: z.object({ rowVersion: z.number().int() }),
+  },
+  'dispatch.saveFees': {
+    auth: true,
+    params: z.strictObject({ orderNo: orderNoSchema, rowVersion: z.number().int(), lines: z.array(feeLineInputSchema).max(200) }),
+    result: z.object({ rowVersion: z.number().int() }),
+  },
+  /** The warranty (三包) suggestion for a contract and task type, as of today. */
+  'dispatch.suggestWarranty': {
+    auth: true,
+    params: z.strictObject({ contractId: z.number().int().positive(), taskTypeId: z.number().int().positive() }),
+    result: z.object({ warranty: z.boolean(), from: z.string(), until: z.string() }),
+  },
+  'content.query': {
+    auth: true,
+    params: queryRequestSchema,
+    result: queryResultSchema,
+  },
+  'fees.query': {
+    auth: true,
+    params: queryRequestSchema,
+    result: queryResultSchema,
+  },
+  // The contract lookup of the create window: the shared query shape over sales contracts.
+  'contracts.query': {
+    auth: true,
+    params: queryRequestSchema,
+    result: queryResultSchema,
+  },
+  'regions.tree': {
+    auth: true,
+    params: noParams,
+    result: z.object({ nodes: z.array(regionNodeSchema) }),
+  },
+  'regions.create': {
+    auth: true,
+    params: z.strictObject({ parentId: z.number().int().positive().nullable(), name: z.string().trim().min(1).max(50) }),
+    result: z.object({ id: z.number().int() }),
+  },
+  'regions.rename': {
+    auth: true,
+    params: z.strictObject({ id: z.number().int().positive(), name: z.string().trim().min(1).max(50) }),
+    result: z.object({ ok: z.literal(true) }),
+  },
+  // REFUSED while orders, contracts, engineers or child nodes use it.
+  'regions.delete': {
+    auth: true,
+    params: z.strictObject({ id: z.number().int().positive() }),
+    result: z.object({ ok: z.literal(true) }),
+  },
+  // REFUSED when the new parent is the node itself or below it (never a cycle).
+  'regions.move': {
+    auth: true,
+    params: z.strictObject({ id: z.number().int().positive(), parentId: z.number().int().positive().nullable() }),
+    result: z.object({ ok: z.literal(true) }),
+  },
+  'taskTypes.list': {
+    auth: true,
+    params: noParams,
+    result: z.object({ taskTypes: z.array(taskTypeSchema) }),
+  },
+  // Administrators only.
+  'taskTypes.save': {
+    auth: true,
+    params: z.strictObject({
+      id: z.number().int().positive().optional(),
+      code: z.string().trim().regex(/^[a-z][a-z0-9_]{0,31}$/),
+      name: z.string().trim().min(1).max(50),
+      warrantyMonths: z.number().int().min(0).max(120),
+      sortOrder: z.number().int().min(0).max(1000),
+      active: z.boolean(),
+    }),
+    result: z.object({ id: z.number().int() }),
+  },
+  'engineers.list': {
+    auth: true,
+    params: noParams,
+    result: z.object({ engineers: z.array(engineerSchema) }),
   },
   // The signed-in user's layout of one list (a module id, or a lookup/detail list's id).
   'layout.get': {

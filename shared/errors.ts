@@ -12,6 +12,8 @@ export const ErrorCodes = [
   'NOT_FOUND', // no such HTTP route
   'METHOD_NOT_ALLOWED', // HTTP verb other than POST on /api
   'PAYLOAD_TOO_LARGE',
+  'CONFLICT', // someone changed the record since it was read (row version); issues say who and what
+  'REFUSED', // valid request refused by a business rule (delete with content, a cycle in the tree …); the message says why
   'UNAVAILABLE', // server cannot be reached (client side only)
   'INTERNAL', // a bug: logged on the server, never with details to the client
 ] as const;
@@ -30,6 +32,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
+  CONFLICT: 409,
+  REFUSED: 422,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };

@@ -7,6 +7,7 @@ import projects from '../../resources/demo/projects.json' with { type: 'json' };
 import devices from '../../resources/demo/devices.json' with { type: 'json' };
 import tasks from '../../resources/demo/tasks.json' with { type: 'json' };
 import type { DispatchStatus } from '../../shared/modules/dispatch.js';
+import { suggestWarranty } from '../../shared/dispatch/warranty.js';
 import type { Role } from '../../shared/roles.js';
 
 // Demo data: a plausible after-sales department — region tree, contracts, devices, engineers,
@@ -168,7 +169,7 @@ export async function generateDemo(db: DB, options: DemoOptions): Promise<DemoSu
       'INSERT INTO users (id, username, display_name, role_id, password_hash, active, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)',
     );
     demoUsers.forEach((u, i) => insertUser.run(ROLE_IDS[u.role], u.username, u.displayName, ROLE_IDS[u.role], hashes[i], userCreated));
-    return insertReferenceData(db, rng, orders, nowMs, spanDays);
+    return insertReferenceData(db, rng, seed, orders, nowMs, spanDays);
   });
   const reference = ref.immediate();
 
@@ -177,7 +178,7 @@ export async function generateDemo(db: DB, options: DemoOptions): Promise<DemoSu
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   db.pragma('cache_size = -65536');
   try {
-    await insertOrders(db, rng, reference, orders, now, spanDays, options.onProgress);
+    await insertOrders(db, rng, seed, reference, orders, now, spanDays, options.onProgress);
   } finally {
     db.pragma(`cache_size = ${cacheSize}`);
   }
@@ -234,6 +235,9 @@ interface Contract {
   address: string;
   regionId: number;
   signMs: number;
+  /** Local day the goods were delivered; null when not recorded (or not yet delivered). */
+  deliveryDate: string | null;
+  signDate: string;
   provinceIndex: number;
   units: Unit[];
   contacts: { name: string; phone: string }[];
@@ -249,7 +253,7 @@ interface Reference {
   regionCount: number;
 }
 
-function insertReferenceData(db: DB, rng: Random, orders: number, nowMs: number, spanDays: number): Reference {
+function insertReferenceData(db: DB, rng: Random, seed: number, orders: number, nowMs: number, spanDays: number): Reference {
   // Region tree 大区 > 省 > 市.
   const insertRegion = db.prepare('INSERT INTO sales_regions (id, parent_id, name) VALUES (?, ?, ?)');
   const cities: City[] = [];
@@ -345,9 +349,12 @@ function insertReferenceData(db: DB, rng: Random, orders: number, nowMs: number,
   for (let i = 0; i < contractCount; i++) signDays.push(i === 0 ? 0 : rng.int(Math.floor((latest - earliest) / DAY_MS)));
   signDays.sort((a, b) => a - b);
   const insertContract = db.prepare(
-    'INSERT INTO sales_contracts (id, contract_no, project, customer, address, sign_date, region_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO sales_contracts (id, contract_no, project, customer, address, sign_date, region_id, delivery_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const contracts: Contract[] = [];
+  // Delivery dates from a stream of their own: the main stream, and so everything else the
+  // demo makes for a seed, is the same as before delivery dates were added.
+  const deliveryRng = new Random(subSeed(seed, 1));
   const serialInYear = new Map<number, number>();
   for (let i = 0; i < contractCount; i++) {
     const signMs = earliest + signDays[i] * DAY_MS;
@@ -365,6 +372,9 @@ function insertReferenceData(db: DB, rng: Random, orders: number, nowMs: number,
       const device = rng.pick(deviceList);
       units.push({ device, serialNo: `${device.serialPrefix}${String(year).slice(2)}${rng.digits(6)}` });
     }
+    // Delivered two weeks to four months after signing; a few contracts have no record of it.
+    const deliveredMs = signMs + deliveryRng.between(14, 120) * DAY_MS;
+    const deliveryDate = deliveryRng.chance(0.1) || deliveredMs > nowMs ? null : localDate(new Date(deliveredMs));
     const c: Contract = {
       id: i + 1,
       contractNo: `HT${year}-${pad(serial, 5)}`,
@@ -373,12 +383,14 @@ function insertReferenceData(db: DB, rng: Random, orders: number, nowMs: number,
       address: site,
       regionId: customer.city.regionId,
       signMs,
+      signDate: localDate(signDate),
+      deliveryDate,
       provinceIndex: customer.city.provinceIndex,
       units,
       contacts: customer.contacts,
     };
     contracts.push(c);
-    insertContract.run(c.id, c.contractNo, c.project, c.customer, c.address, localDate(signDate), c.regionId);
+    insertContract.run(c.id, c.contractNo, c.project, c.customer, c.address, c.signDate, c.regionId, c.deliveryDate);
   }
 
   return {
@@ -440,6 +452,7 @@ const ROW_VERSION: Record<DispatchStatus, number> = {
 async function insertOrders(
   db: DB,
   rng: Random,
+  seed: number,
   ref: Reference,
   total: number,
   now: Date,
@@ -463,8 +476,14 @@ async function insertOrders(
       task_type_id, warranty, warranty_overridden, contact, phone,
       device_id, device_name, device_model, device_part_no, device_serial_no,
       problem, urgency, expected_at, engineer_id,
-      created_at, created_by, updated_at, updated_by, row_version)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      created_at, created_by, updated_at, updated_by, row_version,
+      warranty_suggested, satisfaction, visit_reason, visit_remarks, visited_at, visited_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const lines = new LineWriter(db, subSeed(seed, 2), ref);
+  const insertSeries = db.prepare(
+    `INSERT INTO document_series (prefix, day, last_serial) VALUES ('SN', ?, ?)
+     ON CONFLICT (prefix, day) DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)`,
+  );
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
 
@@ -480,6 +499,7 @@ async function insertOrders(
       cumulative += day.weight;
       const count = day === days[days.length - 1] ? total - before : Math.floor((total * cumulative) / weightSum) - before;
       if (count > MAX_ORDERS_PER_DAY) throw new RangeError(`Too many orders for one day (${count}); the daily serial has four digits.`);
+      if (count > 0) insertSeries.run(day.ymd, count);
       const step = (day.end - day.start) / count;
       for (let serial = 1; serial <= count; serial++) {
         // One random moment inside each equal slice of the day keeps the day's orders in order.
@@ -503,18 +523,18 @@ async function insertOrders(
         const engineers = ref.engineersByProvince[contract.provinceIndex];
         const engineerId = status === 'pending' || (status === 'cancelled' && rng.chance(0.5)) ? null : engineers[rng.int(engineers.length)];
 
-        // 三包 is suggested while the contract is within the task type's warranty period; a
-        // few orders were changed by hand (no invoice, misuse, goodwill).
-        const monthsSinceSigning = (created - contract.signMs) / (30.44 * DAY_MS);
-        const suggested = task.warrantyMonths > 0 && monthsSinceSigning < task.warrantyMonths ? 1 : 0;
+        // 三包 is suggested by the server's rule (shared/dispatch/warranty.ts) as of the day the
+        // order was taken; a few orders were changed by hand (no invoice, misuse, goodwill).
+        const suggested = suggestWarranty(contract, task.warrantyMonths, localDate(new Date(created))).warranty ? 1 : 0;
         const overridden = rng.chance(0.03) ? 1 : 0;
         const warranty = overridden ? 1 - suggested : suggested;
 
         const expected = created + (urgent ? rng.between(2, 24) * HOUR_MS : rng.between(1, 7) * DAY_MS);
         const rowVersion = ROW_VERSION[status];
         const updated = Math.min(nowMs, created + (rowVersion - 1) * rng.between(2, 60) * HOUR_MS);
+        const visit = status === 'visited' ? lines.visit() : null;
 
-        insert.run(
+        const info = insert.run(
           `SN${day.ymd}${pad(serial, 4)}`,
           status,
           contract.id,
@@ -542,7 +562,14 @@ async function insertOrders(
           new Date(updated).toISOString(),
           status === 'visited' ? MANAGER_ID : CLERK_ID,
           rowVersion,
+          contract ? suggested : null,
+          visit?.satisfaction ?? null,
+          visit?.reason ?? null,
+          visit?.remarks ?? null,
+          visit ? new Date(updated).toISOString() : null,
+          visit ? MANAGER_ID : null,
         );
+        lines.write(Number(info.lastInsertRowid), status, engineerId, engineers, taskIndex, warranty === 1, created, updated, nowMs);
         done++;
         if (++inBatch === BATCH_ROWS) {
           commit.run();
@@ -560,4 +587,134 @@ async function insertOrders(
     throw err;
   }
   if (inBatch > 0) onProgress?.(done, total);
+}
+
+/** The seed of a stream of its own, derived from the demo seed without drawing from the main stream. */
+function subSeed(seed: number, stream: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(stream, 0xc2b2ae35)) >>> 0;
+}
+
+// Service content and fees: what engineers write on the service order.
+const WORK_TYPES = ['现场维修', '更换配件', '调试', '检测', '保养', '培训指导', '电话支持'];
+const FINDINGS = [
+  '设备停机，控制柜报警灯亮',
+  '轴承磨损，运行有异响',
+  '密封件老化，轻微渗漏',
+  '参数设置被改动',
+  '线路接头松动',
+  '滤网堵塞，流量下降',
+  '传感器接线腐蚀',
+  '润滑油不足且变质',
+  '设备运行正常，按计划检查',
+  '操作人员不熟悉新流程',
+];
+const WORK_DONE = [
+  '更换轴承并重新校准',
+  '更换密封件，试机正常',
+  '恢复出厂参数并按工况重新设定',
+  '紧固接线，检查绝缘',
+  '清洗滤网，更换润滑油',
+  '更换传感器，标定读数',
+  '升级控制程序',
+  '对操作人员进行现场培训',
+  '按保养规程完成全面检查',
+];
+const FAULT_CAUSES = ['部件自然磨损', '操作不当', '安装不规范', '环境粉尘大', '电源电压波动', '缺少保养', '产品质量问题', '无故障'];
+const UNSOLVED_REASONS = ['等待配件到货', '需厂家技术支持', '客户停产无法试机', '需二次上门'];
+const SATISFACTIONS = ['very_satisfied', 'satisfied', 'average', 'unsatisfied'] as const;
+const SATISFACTION_WEIGHTS = [45, 40, 11, 4];
+const VISIT_REMARKS = ['', '', '客户对响应速度满意', '工程师态度好', '希望缩短配件等待时间', '建议增加培训'];
+const UNSATISFIED_REASONS = ['上门不及时', '问题反复出现', '费用解释不清'];
+const FEE_TYPES = ['labour', 'travel', 'parts', 'accommodation', 'other'] as const;
+// Typical amounts in fen, from–to, by fee type.
+const FEE_RANGES: Record<(typeof FEE_TYPES)[number], [number, number]> = {
+  labour: [200_00, 2_000_00],
+  travel: [50_00, 1_500_00],
+  parts: [30_00, 8_000_00],
+  accommodation: [150_00, 900_00],
+  other: [10_00, 300_00],
+};
+
+/**
+ * Writes an order's content and fee lines, consistent with its status: in progress orders
+ * mostly have some, completed and visited orders always have a line with a result. Lines come
+ * from a random stream of their own and go into the orders' batch transaction.
+ */
+class LineWriter {
+  private readonly rng: Random;
+  private readonly content;
+  private readonly fee;
+
+  constructor(db: DB, seed: number, private readonly ref: Reference) {
+    this.rng = new Random(seed);
+    this.content = db.prepare(
+      `INSERT INTO service_contents (order_id, work_date, engineer_id, work_type, findings, work_done, fault_cause, result,
+         result_reason, hours_x100, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.fee = db.prepare(
+      `INSERT INTO service_fees (order_id, fee_type, amount_fen, payer, settled, settled_on, remarks, created_at, created_by, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  visit(): { satisfaction: (typeof SATISFACTIONS)[number]; reason: string | null; remarks: string | null } {
+    const rng = this.rng;
+    const satisfaction = SATISFACTIONS[rng.weighted(SATISFACTION_WEIGHTS)];
+    const remarks = rng.pick(VISIT_REMARKS);
+    return { satisfaction, reason: satisfaction === 'unsatisfied' ? rng.pick(UNSATISFIED_REASONS) : null, remarks: remarks || null };
+  }
+
+  write(
+    orderId: number,
+    status: DispatchStatus,
+    engineerId: number | null,
+    engineers: readonly number[],
+    taskIndex: number,
+    warranty: boolean,
+    created: number,
+    updated: number,
+    nowMs: number,
+  ): void {
+    const rng = this.rng;
+    const done = status === 'completed' || status === 'visited';
+    if (engineerId === null || !(done || (status === 'in_progress' && rng.chance(0.75)))) return;
+    const task = tasks.taskTypes[taskIndex];
+    const end = Math.max(created, Math.min(updated, nowMs));
+    const count = rng.between(1, 3);
+    for (let i = 0; i < count; i++) {
+      const last = i === count - 1;
+      const at = Math.min(end, created + Math.floor(((i + 1) / count) * (end - created)));
+      const result = last && done ? (rng.chance(0.9) ? 'solved' : 'partly_solved') : rng.chance(0.5) ? 'partly_solved' : 'unsolved';
+      const iso = new Date(at).toISOString();
+      this.content.run(
+        orderId,
+        localDate(new Date(at)),
+        rng.chance(0.85) ? engineerId : engineers[rng.int(engineers.length)],
+        task.code === 'training' ? '培训指导' : task.code === 'inspection' ? '检测' : rng.pick(WORK_TYPES),
+        rng.pick(FINDINGS),
+        rng.pick(WORK_DONE),
+        rng.pick(FAULT_CAUSES),
+        result,
+        result === 'solved' ? '' : rng.pick(UNSOLVED_REASONS),
+        rng.between(2, 32) * 25,
+        iso,
+        CLERK_ID,
+        iso,
+        CLERK_ID,
+      );
+    }
+    if (!rng.chance(0.85)) return;
+    const iso = new Date(end).toISOString();
+    for (let i = rng.between(1, 4); i > 0; i--) {
+      const type = i === 1 ? 'labour' : FEE_TYPES[rng.int(FEE_TYPES.length)];
+      const [lo, hi] = FEE_RANGES[type];
+      // Whole yuan mostly, some with jiao and fen.
+      const amount = rng.chance(0.7) ? Math.round(rng.between(lo, hi) / 100) * 100 : rng.between(lo, hi);
+      const payer = warranty ? (rng.chance(0.95) ? 'company' : 'customer') : rng.chance(0.05) ? 'company' : 'customer';
+      const settled = status === 'visited' ? rng.chance(0.9) : done ? rng.chance(0.4) : false;
+      const settledMs = Math.min(nowMs, end + rng.between(0, 20) * DAY_MS);
+      this.fee.run(orderId, type, amount, payer, settled ? 1 : 0, settled ? localDate(new Date(settledMs)) : null,
+        payer === 'company' && !warranty ? '公司承担（商务协商）' : '', iso, CLERK_ID, iso, CLERK_ID);
+    }
+  }
 }

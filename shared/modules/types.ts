@@ -20,7 +20,8 @@ export interface ColumnDef {
 }
 
 export interface ModuleDef {
-  id: ModuleId;
+  /** A module, or a list that uses the same grid (a lookup). */
+  id: ListId;
   /** i18n key of the module name (the legacy manual's Chinese names). */
   labelKey: string;
   /** false until its issue lands: the shell says so instead of showing fake rows. */
@@ -62,3 +63,7 @@ export const moduleIds = [
   'owed',
 ] as const;
 export type ModuleId = (typeof moduleIds)[number];
+
+/** Lists that are not modules but use the shared grid: the contract lookup of the create window. */
+export const lookupIds = ['contracts'] as const;
+export type ListId = ModuleId | (typeof lookupIds)[number];

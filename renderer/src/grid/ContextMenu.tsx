@@ -16,10 +16,12 @@ interface Props {
   items: readonly MenuItem[];
   onClose(): void;
   testId?: string;
+  /** Items are `<prefix><id>` for tests and tools. */
+  itemTestIdPrefix?: string;
 }
 
 /** A right-click menu: keyboard (arrows, Enter, Esc) and mouse, kept inside the window. */
-export function ContextMenu({ x, y, items, onClose, testId = 'context-menu' }: Props) {
+export function ContextMenu({ x, y, items, onClose, testId = 'context-menu', itemTestIdPrefix = 'menu-' }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const [pos, setPos] = useState({ left: x, top: y });
   const [active, setActive] = useState(() => items.findIndex((i) => !i.disabled));
@@ -92,7 +94,7 @@ export function ContextMenu({ x, y, items, onClose, testId = 'context-menu' }: P
             role={item.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
             aria-checked={item.checked}
             className={`context-menu-item${i === active ? ' active' : ''}`}
-            data-testid={`menu-${item.id}`}
+            data-testid={`${itemTestIdPrefix}${item.id}`}
             disabled={item.disabled}
             tabIndex={-1}
             onMouseEnter={() => setActive(i)}

@@ -77,6 +77,10 @@ export interface DataGridProps {
   onResetLayout(): void;
   /** Enter or double-click on a row. */
   onOpenRow?(row: Row): void;
+  /** The selected rows, in display order, whenever the selection changes. */
+  onSelectionChange?(rows: Row[]): void;
+  /** The module's own commands (new, modify, delete …), first in the toolbar. */
+  toolbarStart?: React.ReactNode;
   /** Export of what is on screen. */
   onExport?(format: ExportFormat, spec: SheetSpec, lines: SheetLine[]): void;
   /** Export of every row matching the query, beyond the rows on screen. */
@@ -180,7 +184,7 @@ function GroupRow(props: ICellRendererParams<GridItem, unknown, GroupRowContext>
  * menu, the field box, merged cells, copy, selection keys, a footer with count and sums, export.
  * AG Grid Community draws the cells; grouping, menus and copy are built here on its public API.
  */
-export function DataGrid({ module, title, rows, loading, layout, onLayoutChange, onResetLayout, onOpenRow, onExport, onExportAll }: DataGridProps) {
+export function DataGrid({ module, title, rows, loading, layout, onLayoutChange, onResetLayout, onOpenRow, onSelectionChange, toolbarStart, onExport, onExportAll }: DataGridProps) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const apiRef = useRef<GridApi<GridItem> | null>(null);
@@ -603,6 +607,7 @@ export function DataGrid({ module, title, rows, loading, layout, onLayoutChange,
   return (
     <div className="data-grid-frame" ref={wrapRef} onKeyDown={onKeyDown} onContextMenu={onContextMenu} onDragOver={onDragOverGrid} onDrop={onDropGrid}>
       <div className="grid-toolbar" role="toolbar" aria-label={t('grid.toolbar')}>
+        {toolbarStart}
         <button type="button" className="btn btn-small" data-testid="toggle-group-panel" aria-pressed={layout.groupPanel} onClick={() => onLayoutChange((l) => ({ ...l, groupPanel: !l.groupPanel }))}>
           {t('grid.groupPanel')}
         </button>
@@ -700,6 +705,7 @@ export function DataGrid({ module, title, rows, loading, layout, onLayoutChange,
           onSortChanged={(e) => USER_SOURCES.has(e.source) && syncFromGrid()}
           onSelectionChanged={(e) => {
             setSelectedCount(e.api.getSelectedNodes().length);
+            onSelectionChange?.(selectedRows());
             if (e.source === 'rowClicked' || e.source === 'spaceKey') allSelected.current = false;
           }}
           onDragStarted={onDragStarted}

@@ -19,6 +19,10 @@ export function errorText(t: TFunction, err: unknown): string {
       const details = err.issues?.length ? err.issues.map((i) => i.message).join('; ') : err.message;
       return t('errors.INVALID_PARAMS', { details });
     }
+    case 'CONFLICT':
+    case 'REFUSED':
+      // The server's message says why (who changed what; which rule refused it).
+      return t(`errors.${err.code}`, { message: err.message });
     default:
       return (ErrorCodes as readonly string[]).includes(err.code) ? t(`errors.${err.code}`) : t('errors.unknown', { message: err.message });
   }

@@ -13,6 +13,7 @@ import { exportVisible } from '../export/exportVisible.js';
 import { ExportAllDialog } from '../export/ExportAllDialog.js';
 import type { ExportFormat, SheetSpec } from '../../../shared/export/sheet.js';
 import { quickQuery, runModuleQuery } from './runQuery.js';
+import { commandsFor } from './commands.js';
 
 interface Props {
   client: ApiClient;
@@ -50,6 +51,8 @@ export function ModuleView({ client, module, canExportAll }: Props) {
   const [state, setState] = useState<State>({ phase: 'idle' });
   const [rows, setRows] = useState<Row[]>([]);
   const [detail, setDetail] = useState<Row | null>(null);
+  const [selected, setSelected] = useState<Row[]>([]);
+  const Commands = commandsFor(module);
   const [exportAll, setExportAll] = useState<{ format: ExportFormat; spec: SheetSpec; request: QueryRequest } | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   const lastRun = useRef<{ request: QueryRequest; pattern: string }>({ request: quickQuery(''), pattern: '' });
@@ -186,6 +189,19 @@ export function ModuleView({ client, module, canExportAll }: Props) {
           onLayoutChange={update}
           onResetLayout={reset}
           onOpenRow={setDetail}
+          onSelectionChange={setSelected}
+          toolbarStart={
+            Commands && (
+              <Commands
+                client={client}
+                module={module}
+                selected={selected}
+                opened={detail}
+                onOpenedClose={() => setDetail(null)}
+                refresh={() => void runRef.current(lastRun.current.request, lastRun.current.pattern)}
+              />
+            )
+          }
           onExport={(format, spec, lines) => {
             setExportError(null);
             exportVisible(format, spec, lines).catch((err: unknown) => setExportError(t('result.exportFailed', { message: errorText(t, err) })));
@@ -223,7 +239,7 @@ export function ModuleView({ client, module, canExportAll }: Props) {
       {exportAll && (
         <ExportAllDialog client={client} module={module} request={exportAll.request} spec={exportAll.spec} format={exportAll.format} onClose={() => setExportAll(null)} />
       )}
-      {detail && <RowDetailDialog module={module} row={detail} onClose={() => setDetail(null)} />}
+      {detail && !Commands && <RowDetailDialog module={module} row={detail} onClose={() => setDetail(null)} />}
     </section>
   );
 }

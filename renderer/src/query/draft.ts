@@ -4,6 +4,7 @@
 
 import type { ColumnDef, ColumnType, ModuleDef } from '../../../shared/modules/types.js';
 import { ANY_FIELD, DEFAULT_ROW_CAP, type Condition, type QueryRequest } from '../../../shared/query.js';
+import { halfWidth, parseYuanToFen, ungroup } from '../../../shared/money.js';
 
 /** Operators the panel offers. `on` exists only here; it becomes `eq` or `between` on the wire. */
 export type DraftOp = 'contains' | 'equals' | 'empty' | 'notEmpty' | 'eq' | 'gte' | 'lte' | 'between' | 'on' | 'in';
@@ -236,14 +237,7 @@ export function activeRowCount(draft: QueryDraft): number {
 
 // ---------- parsing ----------
 
-/** Full-width digits and punctuation from a Chinese input method read as their ASCII forms. */
-function halfWidth(text: string): string {
-  return text
-    .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/\u3000/g, ' ')
-    .replace(/[\u3002]/g, '.') // 。typed as a decimal point
-    .trim();
-}
+// Full-width input (a Chinese input method) is read as ASCII by halfWidth (shared/money.ts).
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ErrorKey };
 
@@ -261,12 +255,6 @@ export const errorKeys = {
 } as const;
 export type ErrorKey = (typeof errorKeys)[keyof typeof errorKeys];
 
-/** Digits with optional well-formed thousands separators ('1,234'), which are then dropped. */
-function ungroup(whole: string): string | null {
-  if (!whole.includes(',')) return whole;
-  return /^\d{1,3}(,\d{3})+$/.test(whole) ? whole.replace(/,/g, '') : null;
-}
-
 /** A plain decimal number: no hex, no exponent, no Infinity — what a clerk types. */
 export function parseNumber(raw: string): Parsed<number> {
   const m = /^([+-]?)([\d,]*)(?:\.(\d*))?$/.exec(halfWidth(raw));
@@ -277,21 +265,10 @@ export function parseNumber(raw: string): Parsed<number> {
   return { ok: true, value: n === 0 ? 0 : n };
 }
 
-/**
- * Yuan as typed → integer fen, digit by digit (never `x * 100` on a float: 0.29 * 100 is
- * 28.999999999999996). Accepts '12.5', '-0.5', '.5', '1,234.50', '¥12', '12元'; more than
- * two decimals is refused unless the extra digits are zeros ('12.340' is 12.34).
- */
+/** Yuan as typed → integer fen: the shared parser (shared/money.ts), with this panel's error keys. */
 export function parseMoney(raw: string): Parsed<number> {
-  const m = /^([+-]?)\s*[¥￥]?\s*([\d,]*)(?:\.(\d*))?\s*元?$/.exec(halfWidth(raw));
-  const whole = m ? ungroup(m[2]) : null;
-  if (!m || whole === null || (whole === '' && (m[3] ?? '') === '')) return { ok: false, error: errorKeys.money };
-  const frac = m[3] ?? '';
-  if (/[1-9]/.test(frac.slice(2))) return { ok: false, error: errorKeys.moneyDecimals };
-  const fen = BigInt(whole || '0') * 100n + BigInt((frac.slice(0, 2) + '00').slice(0, 2));
-  if (fen > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, error: errorKeys.tooLarge };
-  const n = Number(fen);
-  return { ok: true, value: m[1] === '-' && n !== 0 ? -n : n };
+  const parsed = parseYuanToFen(raw);
+  return parsed.ok ? parsed : { ok: false, error: errorKeys[parsed.error] };
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

@@ -1,0 +1,201 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { contractLookup } from '../../../shared/modules/lookups.js';
+import { DEFAULT_ROW_CAP, type Condition, type QueryRequest, type QueryResult, type Row } from '../../../shared/query.js';
+import type { ApiClient } from '../api/client.js';
+import { DataGrid } from '../grid/DataGrid.js';
+import { useListLayout } from '../grid/useListLayout.js';
+import { errorText } from '../i18n/errors.js';
+import './dispatch.css';
+
+interface Props {
+  client: ApiClient;
+  /** OK, Enter or a double-click on a row: the contract row as the lookup lists it. */
+  onPick(row: Row): void;
+  /** Cancel or Esc: the order stays as it was. */
+  onCancel(): void;
+}
+
+type State = { phase: 'idle' } | { phase: 'loading' } | { phase: 'done'; result: QueryResult } | { phase: 'failed'; error: unknown };
+
+const searchFields = [
+  { key: 'contractNo', field: 'contract_no', testId: 'lookup-contract-no' },
+  { key: 'project', field: 'project', testId: 'lookup-project' },
+  { key: 'address', field: 'address', testId: 'lookup-address' },
+] as const;
+type SearchKey = (typeof searchFields)[number]['key'];
+
+/** The lookup's request: each filled field `contains` its pattern (`*` anywhere), joined by AND. */
+export function lookupRequest(values: Record<SearchKey, string>): QueryRequest {
+  const conditions: Condition[] = searchFields
+    .filter((f) => values[f.key].trim())
+    .map((f) => ({ field: f.field, op: 'contains', value: values[f.key].trim() }));
+  return { conditions, join: 'and', sort: [], limit: DEFAULT_ROW_CAP };
+}
+
+/**
+ * The sales-contract lookup of the create window (legacy "销售合同信息"): contract no, project
+ * and address, each optional with `*`; an empty search lists all (200 at most, with the notice).
+ * The results are the shared data window, with the clerk's own layout of this lookup.
+ */
+export function ContractLookup({ client, onPick, onCancel }: Props) {
+  const { t, i18n } = useTranslation();
+  const { layout, ready, update, reset } = useListLayout(client, contractLookup, 'lookup.contracts');
+  const [values, setValues] = useState<Record<SearchKey, string>>({ contractNo: '', project: '', address: '' });
+  const [state, setState] = useState<State>({ phase: 'idle' });
+  const [rows, setRows] = useState<Row[]>([]);
+  const [selected, setSelected] = useState<Row[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const sequence = useRef(0);
+  const firstRef = useRef<HTMLInputElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+
+  const run = useCallback(
+    async (request: QueryRequest) => {
+      const seq = ++sequence.current;
+      setState({ phase: 'loading' });
+      setNotice(null);
+      try {
+        const result = await client.call('contracts.query', request);
+        if (seq !== sequence.current) return;
+        setRows(result.rows);
+        setSelected([]);
+        setState({ phase: 'done', result });
+      } catch (err) {
+        if (seq !== sequence.current) return;
+        setRows([]);
+        setSelected([]);
+        setState({ phase: 'failed', error: err });
+      }
+    },
+    [client],
+  );
+
+  // The lookup opens with every contract (capped), as the legacy dialog's empty search does.
+  useEffect(() => {
+    void run(lookupRequest({ contractNo: '', project: '', address: '' }));
+    firstRef.current?.focus();
+    return () => {
+      sequence.current++;
+    };
+  }, [run]);
+
+  const ok = () => {
+    if (selected.length === 1) onPick(selected[0]);
+    else if (rows.length === 1) onPick(rows[0]);
+    else setNotice(t('lookup.pickOne'));
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !document.querySelector('.context-menu')) {
+        e.preventDefault();
+        e.stopPropagation();
+        onCancel();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onCancel]);
+
+  /** Down from a search field goes to the first result row (AG Grid takes the focus from there). */
+  const toGrid = () => {
+    const rows = [...(bodyRef.current?.querySelectorAll<HTMLElement>('.ag-row[row-index="0"]') ?? [])];
+    const row = rows.find((r) => !r.closest('.ag-floating-bottom, .ag-floating-top, .ag-pinned-left-cols-container'));
+    row?.querySelector<HTMLElement>('.ag-cell')?.focus();
+  };
+
+  const nf = new Intl.NumberFormat(i18n.language);
+  let bar: { text: string; kind: 'info' | 'capped' | 'error' | 'busy' } = { text: '', kind: 'info' };
+  if (state.phase === 'loading') bar = { text: t('result.loading'), kind: 'busy' };
+  else if (state.phase === 'failed') bar = { text: t('result.failed', { message: errorText(t, state.error) }), kind: 'error' };
+  else if (state.phase === 'done') {
+    const { result } = state;
+    if (result.capped) bar = { text: t('lookup.capped', { shown: nf.format(result.rows.length), total: nf.format(result.total) }), kind: 'capped' };
+    else if (result.total === 0) bar = { text: t('result.none'), kind: 'info' };
+    else bar = { text: t('result.count', { total: nf.format(result.total) }), kind: 'info' };
+  }
+  const done = state.phase === 'done' ? state.result : null;
+
+  return (
+    <div className="modal-backdrop dispatch-backdrop">
+      <div className="dialog contract-lookup" role="dialog" aria-modal="true" aria-labelledby="contract-lookup-title" data-testid="contract-lookup">
+        <div className="dialog-title" id="contract-lookup-title">
+          {t('lookup.title')}
+        </div>
+        <form
+          className="lookup-search"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(lookupRequest(values));
+          }}
+        >
+          {searchFields.map((f, i) => (
+            <label key={f.key} className="lookup-field">
+              <span>{t(`lookup.${f.key}`)}</span>
+              <input
+                ref={i === 0 ? firstRef : undefined}
+                type="search"
+                data-testid={f.testId}
+                value={values[f.key]}
+                spellCheck={false}
+                autoComplete="off"
+                placeholder={t('lookup.placeholder')}
+                onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
+                onKeyDown={(e) => {
+                  if (e.key === 'ArrowDown' && rows.length) {
+                    e.preventDefault();
+                    toGrid();
+                  }
+                }}
+              />
+            </label>
+          ))}
+          <button type="submit" className="btn btn-primary" data-testid="lookup-run">
+            {t('lookup.run')}
+          </button>
+          <span className="query-hint lookup-hint">{t('lookup.hint')}</span>
+        </form>
+        <div className="lookup-grid" ref={bodyRef}>
+          <DataGrid
+            module={contractLookup}
+            title={t('lookup.title')}
+            rows={rows}
+            loading={state.phase === 'loading' || !ready}
+            layout={layout}
+            onLayoutChange={update}
+            onResetLayout={reset}
+            onOpenRow={onPick}
+            onSelectionChange={setSelected}
+          />
+        </div>
+        <div
+          className={`result-bar result-${bar.kind}`}
+          data-testid="lookup-result"
+          data-state={state.phase}
+          data-total={done ? done.total : undefined}
+          data-shown={done ? done.rows.length : undefined}
+          data-capped={done ? String(done.capped) : undefined}
+          role="status"
+          aria-live="polite"
+        >
+          <span className="result-text">{bar.text}</span>
+        </div>
+        <div className="dialog-buttons">
+          {notice && (
+            <span className="lookup-notice btn-left" role="alert" data-testid="lookup-notice">
+              {notice}
+            </span>
+          )}
+          <button type="button" className="btn btn-primary" data-testid="lookup-ok" disabled={state.phase !== 'done' || !rows.length} onClick={ok}>
+            {t('lookup.ok')}
+          </button>
+          <button type="button" className="btn" data-testid="lookup-cancel" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

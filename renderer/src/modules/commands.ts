@@ -1,0 +1,28 @@
+import type { ComponentType } from 'react';
+import type { ModuleDef } from '../../../shared/modules/types.js';
+import type { Row } from '../../../shared/query.js';
+import type { ApiClient } from '../api/client.js';
+import { DispatchCommands } from '../dispatch/DispatchCommands.js';
+
+/** What a module's own commands get from the list they sit on. */
+export interface CommandProps {
+  client: ApiClient;
+  module: ModuleDef;
+  /** Selected rows, in display order. */
+  selected: Row[];
+  /** The row opened with Enter or a double-click, until the module closes it. */
+  opened: Row | null;
+  onOpenedClose(): void;
+  /** Runs the list's current query again (after a save or a delete). */
+  refresh(): void;
+}
+
+// A module's commands (new, modify, delete, view …) beyond the shared grid. A module without
+// them gets the generic read-only row view.
+const commands: Partial<Record<string, ComponentType<CommandProps>>> = {
+  dispatch: DispatchCommands,
+};
+
+export function commandsFor(module: ModuleDef): ComponentType<CommandProps> | undefined {
+  return commands[module.id];
+}

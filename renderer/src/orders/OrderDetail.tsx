@@ -1,0 +1,680 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import type { ApiClient } from '../api/client.js';
+import type { ContentLineInput, Engineer, FeeLineInput, HistoryEntry, OrderDetail as Detail } from '../../../shared/dispatch/schemas.js';
+import type { DispatchStatus } from '../../../shared/modules/dispatch.js';
+import { ServiceError } from '../../../shared/errors.js';
+import { refusalMessage, type RefusalReason } from '../../../shared/dispatch/status.js';
+import { formatDateTime } from '../grid/format.js';
+import { errorText } from '../i18n/errors.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
+import { ContentLinesEditor } from './ContentLinesEditor.js';
+import { FeeLinesEditor } from './FeeLinesEditor.js';
+import type { EditorHandle, SaveOutcome } from './LinesTable.js';
+import { issuesToCells } from './lines.js';
+import { ReturnVisitDialog, type Satisfaction } from './ReturnVisitDialog.js';
+import './orders.css';
+
+// 派工单 detail (legacy 3.1.3 view, 3.1.4 content and fees of an order): one modal window per
+// order with its overview, service content, service fees, materials and history; the status
+// moves only along the server's status machine (nextStatuses), every write carries rowVersion.
+
+interface Props {
+  client: ApiClient;
+  orderNo: string;
+  onClose(): void;
+  /** Called after every change that was saved, so the list can refresh. */
+  onChanged(): void;
+}
+
+export const orderTabs = ['overview', 'content', 'fees', 'materials', 'history'] as const;
+type Tab = (typeof orderTabs)[number];
+type EditorKind = 'content' | 'fees';
+
+type Message = { kind: 'error' | 'ok'; text: string } | null;
+type Ask = { kind: EditorKind; then(): void } | null;
+
+/** Orders closed for editing: their lines are history. */
+const closedStatuses: readonly DispatchStatus[] = ['visited', 'cancelled'];
+const refusalReasons: readonly RefusalReason[] = ['same', 'closed', 'notAllowed', 'visitOnly', 'needsEngineer', 'needsContent'];
+
+export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
+  const { t } = useTranslation();
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [engineers, setEngineers] = useState<Engineer[]>([]);
+  const [workTypes, setWorkTypes] = useState<string[]>([]);
+  const [tab, setTab] = useState<Tab>('overview');
+  const [dirty, setDirty] = useState<Record<EditorKind, boolean>>({ content: false, fees: false });
+  const [message, setMessage] = useState<Message>(null);
+  const [busy, setBusy] = useState(false);
+  const [ask, setAsk] = useState<Ask>(null);
+  const [reasonFor, setReasonFor] = useState<DispatchStatus | null>(null);
+  const [statusReason, setStatusReason] = useState('');
+  const [visit, setVisit] = useState<{ error: string | null } | null>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const contentHandle = useRef<EditorHandle | null>(null);
+  const feesHandle = useRef<EditorHandle | null>(null);
+  const handles: Record<EditorKind, React.RefObject<EditorHandle | null>> = { content: contentHandle, fees: feesHandle };
+
+  const load = useCallback(async () => {
+    try {
+      const d = await client.call('dispatch.get', { orderNo });
+      setDetail(d);
+      setLoadError(null);
+      return d;
+    } catch (err) {
+      setLoadError(errorText(t, err));
+      return null;
+    }
+  }, [client, orderNo, t]);
+
+  useEffect(() => {
+    void load();
+    client
+      .call('engineers.list', {})
+      .then((r) => setEngineers(r.engineers))
+      .catch(() => setEngineers([]));
+    client
+      .call('taskTypes.list', {})
+      .then((r) => setWorkTypes(r.taskTypes.filter((x) => x.active).map((x) => x.name)))
+      .catch(() => setWorkTypes([]));
+  }, [client, load]);
+
+  useEffect(() => rootRef.current?.focus(), []);
+
+  const order = detail?.order;
+  const readOnly = !order || closedStatuses.includes(order.status);
+
+  const isDirty = (k: EditorKind) => handles[k].current?.isDirty() ?? dirty[k];
+
+  /** Whatever comes next waits until the unsaved lines of the editor being left are saved or dropped. */
+  function guard(then: () => void) {
+    const kind = (['content', 'fees'] as const).find((k) => isDirty(k));
+    if (kind) setAsk({ kind, then });
+    else then();
+  }
+
+  async function answerAsk(choice: string) {
+    const pending = ask;
+    setAsk(null);
+    if (!pending) return;
+    if (choice === 'save') {
+      const ok = (await handles[pending.kind].current?.save()) ?? false;
+      if (ok) pending.then();
+      else setTab(pending.kind);
+    } else if (choice === 'discard') {
+      handles[pending.kind].current?.discard();
+      setDirty((d) => ({ ...d, [pending.kind]: false }));
+      pending.then();
+    } else {
+      rootRef.current?.focus();
+    }
+  }
+
+  function goTab(next: Tab) {
+    if (next === tab) return;
+    const leaving = tab === 'content' || tab === 'fees' ? tab : null;
+    const go = () => {
+      setTab(next);
+      setMessage(null);
+      requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="order-tab-${next}"]`)?.focus());
+    };
+    if (leaving && isDirty(leaving)) setAsk({ kind: leaving, then: go });
+    else go();
+  }
+
+  const close = () => guard(onClose);
+
+  /** Who changed what meanwhile: the reloaded order says who and when, the issues what. */
+  function conflictText(err: ServiceError, now: Detail | null): string {
+    const details = (err.issues ?? [])
+      .map((i) => {
+        const field = i.path.replace(/^order\./, '');
+        return `${fieldLabel(t, field)}：${valueText(t, field, i.message)}`;
+      })
+      .join('；');
+    if (!now) return t('order.conflictGone', { message: err.message });
+    return t('order.conflict', { by: now.order.updatedBy, at: formatDateTime(now.order.updatedAt), details: details || '—' });
+  }
+
+  /** A failed write in the clerk's words; a conflict reloads the order (unsaved lines stay). */
+  async function failure(err: unknown, status?: DispatchStatus): Promise<string> {
+    if (err instanceof ServiceError) {
+      if (err.code === 'CONFLICT') return conflictText(err, await load());
+      if (err.code === 'REFUSED') {
+        const from = detail?.order.status;
+        const to = status ?? 'visited';
+        const reason = from ? refusalReasons.find((r) => refusalMessage(r, from, to) === err.message) : undefined;
+        return reason ? t(`order.refusal.${reason}`) : t('order.refused', { reason: err.message });
+      }
+    }
+    return errorText(t, err);
+  }
+
+  async function afterChange(text: string) {
+    setMessage({ kind: 'ok', text });
+    await load();
+    onChanged();
+  }
+
+  async function setStatus(status: DispatchStatus, reason = '') {
+    if (!order) return;
+    setBusy(true);
+    setMessage(null);
+    try {
+      await client.call('dispatch.setStatus', { orderNo, rowVersion: order.rowVersion, status, reason });
+      setReasonFor(null);
+      setStatusReason('');
+      await afterChange(t('order.statusChanged', { status: t(`dispatchStatus.${status}`) }));
+    } catch (err) {
+      setReasonFor(null);
+      setMessage({ kind: 'error', text: await failure(err, status) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function pickStatus(status: DispatchStatus) {
+    guard(() => {
+      if (status === 'cancelled') {
+        setStatusReason('');
+        setReasonFor(status);
+      } else void setStatus(status);
+    });
+  }
+
+  async function saveVisit(v: { satisfaction: Satisfaction; reason: string; remarks: string }) {
+    if (!order) return;
+    setBusy(true);
+    try {
+      await client.call('dispatch.returnVisit', { orderNo, rowVersion: order.rowVersion, ...v });
+      setVisit(null);
+      await afterChange(t('order.visitSaved'));
+    } catch (err) {
+      setVisit({ error: await failure(err) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function saveLines(kind: EditorKind, lines: ContentLineInput[] | FeeLineInput[]): Promise<SaveOutcome> {
+    if (!order) return { ok: false };
+    setMessage(null);
+    try {
+      if (kind === 'content') await client.call('dispatch.saveContent', { orderNo, rowVersion: order.rowVersion, lines: lines as ContentLineInput[] });
+      else await client.call('dispatch.saveFees', { orderNo, rowVersion: order.rowVersion, lines: lines as FeeLineInput[] });
+      await afterChange(t(kind === 'content' ? 'order.contentSaved' : 'order.feesSaved', { count: lines.length }));
+      return { ok: true };
+    } catch (err) {
+      if (err instanceof ServiceError && err.code === 'INVALID_PARAMS') {
+        const { cells, rest } = issuesToCells(err.issues, { hoursX100: 'hours', amountFen: 'amount' });
+        setMessage({ kind: 'error', text: rest.length ? errorText(t, new ServiceError('INVALID_PARAMS', err.message, { issues: rest.map((m) => ({ path: '', message: m })) })) : t('lines.errors.fixCells') });
+        return { ok: false, cellErrors: cells };
+      }
+      setMessage({ kind: 'error', text: await failure(err) });
+      return { ok: false };
+    }
+  }
+
+  // The editors keep the latest of these in a ref: no need for stable identities.
+  const saveContent = (lines: ContentLineInput[]) => saveLines('content', lines);
+  const saveFees = (lines: FeeLineInput[]) => saveLines('fees', lines);
+  const onContentDirty = useCallback((d: boolean) => setDirty((p) => (p.content === d ? p : { ...p, content: d })), []);
+  const onFeesDirty = useCallback((d: boolean) => setDirty((p) => (p.fees === d ? p : { ...p, fees: d })), []);
+  const contentDefaults = useMemo(() => ({ engineerId: order?.engineerId ?? null, workType: order?.taskType ?? '' }), [order?.engineerId, order?.taskType]);
+
+  // The window is modal: its keys work wherever the focus is (also when a reload took it away).
+  // Small dialogs on top stop their keys; a lines table marks the keys it handled (preventDefault).
+  const keyHandler = useRef<(e: KeyboardEvent) => void>(() => {});
+  keyHandler.current = onKeyDown;
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => {
+      if (!(e.target instanceof Node && rootRef.current?.contains(e.target))) keyHandler.current(e);
+    };
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+
+  function onKeyDown(e: KeyboardEvent) {
+    if (ask || reasonFor || visit) return;
+    const ctrl = e.ctrlKey || e.metaKey;
+    if (ctrl && e.key === 'Tab') {
+      e.preventDefault();
+      const i = orderTabs.indexOf(tab);
+      goTab(orderTabs[(i + (e.shiftKey ? orderTabs.length - 1 : 1)) % orderTabs.length]);
+    } else if (ctrl && !e.shiftKey && !e.altKey && /^[1-5]$/.test(e.key)) {
+      e.preventDefault();
+      goTab(orderTabs[Number(e.key) - 1]);
+    } else if (e.defaultPrevented) {
+      // handled inside a lines table
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      close();
+    } else if ((tab === 'content' || tab === 'fees') && e.key === 'Insert') {
+      // Insert works wherever the focus is in the window (tab strip, status bar …).
+      e.preventDefault();
+      handles[tab].current?.add(ctrl);
+    } else if (ctrl && (e.key === 's' || e.key === 'S')) {
+      // Never the browser's "save page"; on a lines tab it saves the lines.
+      e.preventDefault();
+      if (tab === 'content' || tab === 'fees') void handles[tab].current?.save();
+    }
+  }
+
+  const title = order ? t('order.title', { orderNo, customer: order.customer }) : t('order.titleLoading', { orderNo });
+  const readOnlyNote = order && readOnly ? t('order.readOnly', { status: t(`dispatchStatus.${order.status}`) }) : undefined;
+  const moves = (detail?.nextStatuses ?? []).filter((s) => s !== 'visited');
+  const canVisit = order?.status === 'completed';
+
+  return (
+    <div className="modal-backdrop order-backdrop">
+      <div
+        ref={rootRef}
+        className="dialog order-detail"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="order-detail-title"
+        data-testid="order-detail"
+        data-order-no={orderNo}
+        data-status={order?.status ?? ''}
+        data-row-version={order?.rowVersion ?? ''}
+        tabIndex={-1}
+        onKeyDown={(e) => {
+          // Keys stay in the window: the list behind it (Ctrl+A, Ctrl+C …) must not act on them.
+          keyHandler.current(e.nativeEvent);
+          e.stopPropagation();
+        }}
+      >
+        <div className="dialog-title">
+          <span className="dialog-title-text" id="order-detail-title">
+            {title}
+          </span>
+          <button type="button" className="order-close-x" aria-label={t('order.close')} title={t('order.closeTitle')} onClick={close}>
+            ×
+          </button>
+        </div>
+
+        <div className="order-statusbar">
+          <span className="order-statusbar-label">{t('order.status')}</span>
+          <span className={`status-badge status-${order?.status ?? 'none'}`} data-testid="order-status" data-status={order?.status ?? ''}>
+            {order ? t(`dispatchStatus.${order.status}`) : '…'}
+          </span>
+          {moves.length > 0 && <span className="order-statusbar-label">{t('order.moveTo')}</span>}
+          {moves.map((s) => (
+            <button
+              key={s}
+              type="button"
+              className={`btn btn-small status-move status-move-${s}`}
+              data-testid={`status-to-${s}`}
+              disabled={busy}
+              title={t('order.moveTitle', { status: t(`dispatchStatus.${s}`) })}
+              onClick={() => pickStatus(s)}
+            >
+              {t(`dispatchStatus.${s}`)}
+            </button>
+          ))}
+          {canVisit && (
+            <button type="button" className="btn btn-small btn-primary status-visit" data-testid="visit-open" disabled={busy} onClick={() => guard(() => setVisit({ error: null }))}>
+              {t('order.visit.open')}
+            </button>
+          )}
+          <span className="order-statusbar-spacer" />
+          {order && (
+            <span className="order-statusbar-info">
+              {t('order.updated', { at: formatDateTime(order.updatedAt), by: order.updatedBy })}
+            </span>
+          )}
+        </div>
+
+        <div className="order-tabs" role="tablist">
+          {orderTabs.map((k, i) => (
+            <button
+              key={k}
+              type="button"
+              role="tab"
+              aria-selected={tab === k}
+              className={`order-tab ${tab === k ? 'active' : ''}`}
+              data-testid={`order-tab-${k}`}
+              title={`Ctrl+${i + 1}`}
+              tabIndex={tab === k ? 0 : -1}
+              onClick={() => goTab(k)}
+              onKeyDown={(e) => {
+                if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                  e.preventDefault();
+                  goTab(orderTabs[(i + (e.key === 'ArrowRight' ? 1 : orderTabs.length - 1)) % orderTabs.length]);
+                }
+              }}
+            >
+              {t(`order.tabs.${k}`)}
+              {k === 'content' && detail && <span className="tab-count">{detail.contents.length}</span>}
+              {k === 'fees' && detail && <span className="tab-count">{detail.fees.length}</span>}
+              {(k === 'content' || k === 'fees') && dirty[k] && <span className="tab-dirty" title={t('lines.dirty')}>●</span>}
+            </button>
+          ))}
+        </div>
+
+        <div className="order-body" role="tabpanel" data-testid={`order-panel-${tab}`}>
+          {!detail && !loadError && <div className="order-loading">{t('common.loading')}</div>}
+          {!detail && loadError && <div className="form-error">{loadError}</div>}
+          {detail && tab === 'overview' && <Overview detail={detail} t={t} />}
+          {detail && tab === 'content' && (
+            <ContentLinesEditor
+              lines={detail.contents}
+              engineers={engineers}
+              defaults={contentDefaults}
+              workTypes={workTypes}
+              readOnly={readOnly}
+              readOnlyNote={readOnlyNote}
+              save={saveContent}
+              handle={contentHandle}
+              onDirtyChange={onContentDirty}
+            />
+          )}
+          {detail && tab === 'fees' && (
+            <FeeLinesEditor
+              lines={detail.fees}
+              savedTotals={detail.feeTotals}
+              warranty={detail.order.warranty}
+              readOnly={readOnly}
+              readOnlyNote={readOnlyNote}
+              save={saveFees}
+              handle={feesHandle}
+              onDirtyChange={onFeesDirty}
+            />
+          )}
+          {detail && tab === 'materials' && <div className="order-placeholder">{t('order.materialsPlaceholder')}</div>}
+          {detail && tab === 'history' && <History entries={detail.history} t={t} />}
+        </div>
+
+        <div className={`order-message ${message?.kind ?? ''}`} data-testid="order-message" data-kind={message?.kind ?? ''} role={message?.kind === 'error' ? 'alert' : 'status'}>
+          {message?.text ?? (tab === 'content' || tab === 'fees' ? t('order.keysHint') : '')}
+        </div>
+
+        <div className="dialog-buttons">
+          <button type="button" className="btn" onClick={close} data-testid="order-close">
+            {t('order.close')}
+          </button>
+        </div>
+
+        {ask && (
+          <ConfirmDialog
+            title={t('order.unsavedTitle')}
+            message={t('order.unsaved', { what: t(`order.tabs.${ask.kind}`) })}
+            buttons={[
+              { id: 'save', label: t('order.unsavedSave'), primary: true },
+              { id: 'discard', label: t('order.unsavedDiscard') },
+              { id: 'cancel', label: t('common.cancel') },
+            ]}
+            cancelId="cancel"
+            testId="unsaved-dialog"
+            onChoose={(id) => void answerAsk(id)}
+          />
+        )}
+
+        {reasonFor && (
+          <StatusReasonDialog
+            status={reasonFor}
+            value={statusReason}
+            busy={busy}
+            onChange={setStatusReason}
+            onConfirm={() => void setStatus(reasonFor, statusReason.trim())}
+            onCancel={() => {
+              setReasonFor(null);
+              rootRef.current?.focus();
+            }}
+          />
+        )}
+
+        {visit && order && (
+          <ReturnVisitDialog
+            orderNo={orderNo}
+            busy={busy}
+            error={visit.error}
+            onSave={(v) => void saveVisit(v)}
+            onCancel={() => {
+              setVisit(null);
+              rootRef.current?.focus();
+            }}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function StatusReasonDialog(props: { status: DispatchStatus; value: string; busy: boolean; onChange(v: string): void; onConfirm(): void; onCancel(): void }) {
+  const { t } = useTranslation();
+  const [tried, setTried] = useState(false);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  const missing = props.value.trim() === '';
+  return (
+    <div
+      className="modal-backdrop order-subdialog-backdrop"
+      onKeyDown={(e) => {
+        e.stopPropagation();
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          props.onCancel();
+        }
+      }}
+    >
+      <form
+        className="dialog status-reason-dialog"
+        role="dialog"
+        aria-modal="true"
+        data-testid="status-reason-dialog"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          setTried(true);
+          if (!missing) props.onConfirm();
+        }}
+      >
+        <div className="dialog-title">{t('order.reasonTitle', { status: t(`dispatchStatus.${props.status}`) })}</div>
+        <div className="dialog-body">
+          <label className="visit-field">
+            <span>
+              {t('order.reason')}
+              <span className="required-mark">*</span>
+            </span>
+            <textarea
+              ref={ref}
+              rows={3}
+              maxLength={500}
+              value={props.value}
+              aria-invalid={tried && missing}
+              data-testid="status-reason"
+              onChange={(e) => props.onChange(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) e.currentTarget.form?.requestSubmit();
+              }}
+            />
+          </label>
+          {tried && missing && <div className="field-error">{t('order.reasonRequired')}</div>}
+          <p className="note">{t('order.cancelNote')}</p>
+        </div>
+        <div className="dialog-buttons">
+          <button type="submit" className="btn btn-primary" disabled={props.busy} data-testid="status-confirm">
+            {t('order.reasonConfirm', { status: t(`dispatchStatus.${props.status}`) })}
+          </button>
+          <button type="button" className="btn" onClick={props.onCancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+function Field({ label, value, wide, testId }: { label: string; value: React.ReactNode; wide?: boolean; testId?: string }) {
+  const empty = value === null || value === undefined || value === '';
+  return (
+    <div className={`ov-field ${wide ? 'wide' : ''}`}>
+      <dt>{label}</dt>
+      <dd data-testid={testId} className={empty ? 'empty' : ''}>
+        {empty ? '—' : value}
+      </dd>
+    </div>
+  );
+}
+
+function Overview({ detail, t }: { detail: Detail; t: TFunction }) {
+  const o = detail.order;
+  const yesNo = (b: boolean) => t(`bool.${b}`);
+  let warrantyNote = '';
+  if (o.warrantySuggested !== null) {
+    warrantyNote = o.warrantyOverridden
+      ? t('order.warrantyOverridden', { suggested: yesNo(o.warrantySuggested) })
+      : t('order.warrantySuggested', { suggested: yesNo(o.warrantySuggested) });
+  } else if (o.warrantyOverridden) warrantyNote = t('order.warrantyOverriddenNoSuggestion');
+  return (
+    <div className="order-overview" data-testid="order-overview">
+      <section>
+        <h3>{t('order.section.order')}</h3>
+        <dl className="ov-grid">
+          <Field label={t('dispatch.order_no')} value={o.orderNo} />
+          <Field label={t('dispatch.status')} value={<span className={`status-badge status-${o.status}`}>{t(`dispatchStatus.${o.status}`)}</span>} />
+          <Field label={t('dispatch.customer')} value={o.customer} />
+          <Field label={t('dispatch.contract_no')} value={o.contractNo} />
+          <Field label={t('dispatch.project')} value={o.project} />
+          <Field label={t('dispatch.region')} value={o.region} />
+          <Field label={t('dispatch.address')} value={o.address} wide />
+          <Field label={t('dispatch.task_type')} value={o.taskType} />
+          <Field
+            label={t('dispatch.warranty')}
+            testId="order-warranty"
+            value={
+              <>
+                <b>{yesNo(o.warranty)}</b>
+                {warrantyNote && <span className={`ov-note ${o.warrantyOverridden ? 'overridden' : ''}`}>{warrantyNote}</span>}
+              </>
+            }
+          />
+          <Field
+            label={t('dispatch.urgency')}
+            value={<span className={o.urgency === 'urgent' ? 'urgent' : ''}>{t(`urgency.${o.urgency}`)}</span>}
+          />
+          <Field label={t('dispatch.expected_at')} value={formatDateTime(o.expectedAt)} />
+          <Field label={t('dispatch.engineer')} value={o.engineer} />
+        </dl>
+      </section>
+      <section>
+        <h3>{t('order.section.contactDevice')}</h3>
+        <dl className="ov-grid">
+          <Field label={t('dispatch.contact')} value={o.contact} />
+          <Field label={t('dispatch.phone')} value={o.phone} />
+          <Field label={t('dispatch.device_name')} value={o.deviceName} />
+          <Field label={t('dispatch.device_model')} value={o.deviceModel} />
+          <Field label={t('dispatch.device_part_no')} value={o.devicePartNo} />
+          <Field label={t('dispatch.device_serial_no')} value={o.deviceSerialNo} />
+          <Field label={t('dispatch.problem')} value={o.problem} wide />
+        </dl>
+      </section>
+      {o.satisfaction && (
+        <section data-testid="order-visit-result">
+          <h3>{t('order.section.visit')}</h3>
+          <dl className="ov-grid">
+            <Field label={t('order.visit.satisfaction')} value={<span className={`satisfaction-${o.satisfaction}`}>{t(`satisfaction.${o.satisfaction}`)}</span>} />
+            <Field label={t('order.visit.reason')} value={o.visitReason} />
+            <Field label={t('order.visit.remarks')} value={o.visitRemarks} wide />
+          </dl>
+        </section>
+      )}
+      <section>
+        <h3>{t('order.section.record')}</h3>
+        <dl className="ov-grid">
+          <Field label={t('dispatch.created_at')} value={formatDateTime(o.createdAt)} />
+          <Field label={t('dispatch.created_by')} value={o.createdBy} />
+          <Field label={t('order.updatedAt')} value={formatDateTime(o.updatedAt)} />
+          <Field label={t('order.updatedBy')} value={o.updatedBy} />
+          <Field label={t('order.section.lines')} value={t('order.linesSummary', { content: detail.contents.length, fees: detail.fees.length })} wide />
+        </dl>
+      </section>
+    </div>
+  );
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A history field in words: an order field, a line field, or as stored. */
+function fieldLabel(t: TFunction, field: string): string {
+  if (!field) return '';
+  for (const key of [`order.historyField.${field}`, `dispatch.${snake(field)}`, `lines.content.${field}`, `lines.fees.${field}`]) {
+    const text = t(key, { defaultValue: '' });
+    if (text) return text;
+  }
+  return field;
+}
+
+/** Enum codes inside the server's line summaries ('#12 labour ¥12.50 customer unsettled'), in words. */
+const lineTokens: Record<string, string> = {
+  labour: 'feeType.labour',
+  travel: 'feeType.travel',
+  parts: 'feeType.parts',
+  accommodation: 'feeType.accommodation',
+  other: 'feeType.other',
+  customer: 'payer.customer',
+  company: 'payer.company',
+  solved: 'workResult.solved',
+  partly_solved: 'workResult.partly_solved',
+  unsolved: 'workResult.unsolved',
+  settled: 'order.history.settled',
+  unsettled: 'order.history.unsettled',
+};
+
+function valueText(t: TFunction, field: string, value: string | null): string {
+  if (value === null || value === '') return '—';
+  if (field === 'contents' || field === 'fees') {
+    return value.replace(/(?<![\w-])(labour|travel|parts|accommodation|other|customer|company|partly_solved|unsolved|solved|unsettled|settled)(?![\w-])/g, (w) => t(lineTokens[w]));
+  }
+  if (field === 'status') return t(`dispatchStatus.${value}`, { defaultValue: value });
+  if (field === 'urgency') return t(`urgency.${value}`, { defaultValue: value });
+  if (field === 'satisfaction') return t(`satisfaction.${value}`, { defaultValue: value });
+  if (value === 'true' || value === 'false') return t(`bool.${value}`);
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return formatDateTime(value);
+  return value;
+}
+
+function History({ entries, t }: { entries: readonly HistoryEntry[]; t: TFunction }) {
+  const rows = useMemo(() => [...entries].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)), [entries]);
+  if (rows.length === 0) return <div className="order-placeholder">{t('order.historyEmpty')}</div>;
+  return (
+    <div className="history-scroll">
+      <table className="history-table" data-testid="history-table">
+        <thead>
+          <tr>
+            <th style={{ width: 130 }}>{t('order.history.at')}</th>
+            <th style={{ width: 90 }}>{t('order.history.by')}</th>
+            <th style={{ width: 90 }}>{t('order.history.action')}</th>
+            <th style={{ width: 120 }}>{t('order.history.field')}</th>
+            <th>{t('order.history.change')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((h, i) => (
+            <tr key={i} data-testid="history-row" data-action={h.action} data-field={h.field}>
+              <td>{formatDateTime(h.at)}</td>
+              <td>{h.by}</td>
+              <td>{t(`order.action.${h.action}`, { defaultValue: h.action })}</td>
+              <td>{fieldLabel(t, h.field)}</td>
+              <td className="history-change">
+                {h.oldValue === null && h.newValue !== null ? (
+                  <span className="new">{valueText(t, h.field, h.newValue)}</span>
+                ) : (
+                  <>
+                    <span className="old">{valueText(t, h.field, h.oldValue)}</span>
+                    <span className="arrow">→</span>
+                    <span className="new">{valueText(t, h.field, h.newValue)}</span>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
