@@ -20,6 +20,7 @@ import { ExportJobs, type ExportJobsOptions } from './services/export.js';
 import { getLayout, saveLayout } from './services/layouts.js';
 import { contract, isMethodName, type MethodName, type ParamsOf, type ResultOf } from '../shared/contract.js';
 import { ServiceError, type ErrorIssue } from '../shared/errors.js';
+import { mayCall } from '../shared/roles.js';
 
 export const VERSION = '0.1.0';
 
@@ -104,6 +105,9 @@ export class Backend {
     }
     const spec = contract[method];
     const session = spec.auth ? this.auth.authenticate(token) : null;
+    if (session && !mayCall(session.user.role, method)) {
+      throw new ServiceError('FORBIDDEN', `The role "${session.user.role}" may not call ${method}.`);
+    }
     const parsed = spec.params.safeParse(params ?? {});
     if (!parsed.success) {
       const issues: ErrorIssue[] = parsed.error.issues.map((i) => ({

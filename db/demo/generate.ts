@@ -201,7 +201,8 @@ export async function generateDemo(db: DB, options: DemoOptions): Promise<DemoSu
   };
 }
 
-const DEMO_TABLES = ['dispatch_orders', 'users', 'sales_contracts', 'sales_regions', 'task_types', 'engineers', 'devices'];
+// Not task_types: migration 005 seeds the same six on every database (found by code below).
+const DEMO_TABLES = ['dispatch_orders', 'users', 'sales_contracts', 'sales_regions', 'engineers', 'devices'];
 
 function refuseIfNotEmpty(db: DB): void {
   // Mixing demo rows into existing data would make both useless, and fixed ids would collide.
@@ -245,6 +246,8 @@ interface Contract {
 
 interface Reference {
   contracts: Contract[];
+  /** The task_types id of each entry of tasks.taskTypes. */
+  taskTypeIds: number[];
   devices: Device[];
   /** Engineer ids by province index: orders go to an engineer of the contract's province. */
   engineersByProvince: number[][];
@@ -282,10 +285,16 @@ function insertReferenceData(db: DB, rng: Random, seed: number, orders: number, 
     }
   }
 
+  // Migration 005 has already put the same task types (same codes) on the database; insert only
+  // those missing, and use the ids the rows have.
   const insertTaskType = db.prepare(
-    'INSERT INTO task_types (id, code, name, warranty_months, sort_order, active) VALUES (?, ?, ?, ?, ?, 1)',
+    'INSERT INTO task_types (code, name, warranty_months, sort_order, active) VALUES (?, ?, ?, ?, 1) ON CONFLICT (code) DO NOTHING',
   );
-  tasks.taskTypes.forEach((t, i) => insertTaskType.run(i + 1, t.code, t.name, t.warrantyMonths, (i + 1) * 10));
+  const taskTypeId = db.prepare('SELECT id FROM task_types WHERE code = ?').pluck();
+  const taskTypeIds = tasks.taskTypes.map((t, i) => {
+    insertTaskType.run(t.code, t.name, t.warrantyMonths, (i + 1) * 10);
+    return taskTypeId.get(t.code) as number;
+  });
 
   // Engineers: two to four per province, living there.
   const insertEngineer = db.prepare('INSERT INTO engineers (id, name, phone, region_id, active) VALUES (?, ?, ?, ?, ?)');
@@ -395,6 +404,7 @@ function insertReferenceData(db: DB, rng: Random, seed: number, orders: number, 
 
   return {
     contracts,
+    taskTypeIds,
     devices: deviceList,
     engineersByProvince,
     engineerCount: engineerId,
@@ -543,7 +553,7 @@ async function insertOrders(
           contract.customer,
           contract.address,
           contract.regionId,
-          taskIndex + 1,
+          ref.taskTypeIds[taskIndex],
           warranty,
           overridden,
           contact.name,

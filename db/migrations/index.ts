@@ -2,6 +2,7 @@ import { initial } from './001_initial.js';
 import { searchIndex } from './002_search_index.js';
 import { userLayouts } from './003_user_layouts.js';
 import { serviceWork } from './004_service_work.js';
+import { taskTypes } from './005_task_types.js';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. A database's PRAGMA user_version is the last one applied. */
-export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork];
+export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes];

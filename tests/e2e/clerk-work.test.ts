@@ -112,9 +112,10 @@ describe('the clerk creates and works an order in Chromium', () => {
     await page.getByTestId('region-tree').waitFor();
     const parent = page.locator('[data-testid^="region-node-"]').first();
     await parent.click({ button: 'right' });
+    await page.getByTestId('region-menu-new').waitFor();
+    await shot('clerk-region-tree-menu.png');
     await page.getByTestId('region-menu-new').click();
     await page.getByTestId('region-name-input').fill('测试片区');
-    await shot('clerk-region-tree-menu.png');
     await page.getByTestId('region-name-input').press('Enter');
     const created = page.locator('[data-testid^="region-node-"][data-name="测试片区"]');
     await created.waitFor();
@@ -220,8 +221,46 @@ describe('the clerk creates and works an order in Chromium', () => {
     expect(db((d) => d.prepare('SELECT count(*) FROM dispatch_orders WHERE order_no = ?').pluck().get(orderNo))).toBe(1);
   });
 
+  it('the fees list groups by payer with exact sums in the group rows and the footer', async () => {
+    await page.getByTestId('nav-fees').click();
+    await page.getByTestId('module-view-fees').waitFor();
+    await waitForList();
+    await page.locator('.ag-header-cell[col-id="payer"]').click({ button: 'right' });
+    await page.getByTestId('menu-group-by').click();
+    const ids = (await listKeys()).map(Number);
+    expect(ids.length).toBeGreaterThan(0);
+    const sums = db((d) =>
+      d
+        .prepare(`SELECT payer, count(*) AS n, sum(amount_fen) AS fen FROM service_fees WHERE id IN (${ids.map(() => '?').join(',')}) GROUP BY payer`)
+        .all(...ids),
+    ) as { payer: string; n: number; fen: number }[];
+    const groups = JSON.parse((await page.getByTestId('data-grid').getAttribute('data-groups')) ?? '[]') as { label: string; count: number }[];
+    const yuan = (fen: number) => (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    for (const g of sums) {
+      const label = g.payer === 'company' ? '公司' : '客户';
+      const group = groups.find((x) => x.label.startsWith(`付款方：${label}（`));
+      expect(group?.count).toBe(g.n);
+      expect(group?.label).toContain(yuan(g.fen));
+    }
+    // The footer adds up every loaded line.
+    const total = sums.reduce((a, g) => a + g.fen, 0);
+    await expect(page.locator('.ag-row-pinned .ag-cell[col-id="amount_fen"]').innerText()).resolves.toContain(yuan(total));
+    await shot('clerk-fees-grouped.png');
+    await page.locator('.ag-header-cell[col-id="order_no"]').click({ button: 'right' });
+    await page.getByTestId('menu-reset-layout').click();
+
+    await page.getByTestId('nav-content').click();
+    await page.getByTestId('module-view-content').waitFor();
+    await waitForList();
+    await shot('clerk-content-list.png');
+    await page.getByTestId('nav-dispatch').click();
+    await waitForList();
+  });
+
   it('dispatches, works and completes the order, then records the return visit', async () => {
-    await page.locator(`.ag-row[row-id="${orderNo}"] .ag-cell[col-id="customer"]`).dblclick();
+    const cell = page.locator(`.ag-row[row-id="${orderNo}"] .ag-cell[col-id="customer"]`);
+    await cell.click();
+    await cell.dblclick();
     await page.getByTestId('order-detail').waitFor();
     for (const status of ['dispatched', 'in_progress', 'completed']) {
       await page.getByTestId(`status-to-${status}`).click();

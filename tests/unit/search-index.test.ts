@@ -82,7 +82,8 @@ function replaceOrder(fields: Record<string, string | number>, verb = 'INSERT OR
 function seedReference(target: DB): void {
   target.exec(`
     INSERT INTO users (id, username, display_name, role_id, password_hash, created_at) VALUES (1, 'u', 'U', 1, 'x', '2026-01-01');
-    INSERT INTO task_types (id, code, name) VALUES (1, 'repair', '维修');
+    -- OR IGNORE: from migration 005 on, a fresh database already has this row (id 1, repair).
+    INSERT OR IGNORE INTO task_types (id, code, name) VALUES (1, 'repair', '维修');
   `);
 }
 

@@ -4,6 +4,7 @@ import type { Row } from '../../../shared/query.js';
 import { ServiceError } from '../../../shared/errors.js';
 import type { CommandProps } from '../modules/commands.js';
 import { errorText } from '../i18n/errors.js';
+import { mayCall } from '../../../shared/roles.js';
 import { DispatchEditor } from './DispatchEditor.js';
 import { OrderDetail } from '../orders/OrderDetail.js';
 
@@ -21,12 +22,14 @@ const orderNoOf = (row: Row) => String(row.order_no);
  * The dispatch list's commands (legacy 3.1): new, modify, delete after confirmation (refused
  * for orders with lines — they may be cancelled instead), and view, which Enter also opens.
  */
-export function DispatchCommands({ client, selected, opened, onOpenedClose, refresh }: CommandProps) {
+export function DispatchCommands({ client, role, selected, opened, onOpenedClose, refresh }: CommandProps) {
   const { t } = useTranslation();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const single = selected.length === 1 ? orderNoOf(selected[0]) : null;
+  // Warehouse staff read orders; writing them is for clerks, managers and administrators.
+  const mayWrite = mayCall(role, 'dispatch.create');
   const viewing = opened ? orderNoOf(opened) : dialog?.kind === 'view' ? dialog.orderNo : null;
 
   const remove = async (orderNos: string[]) => {
@@ -75,24 +78,30 @@ export function DispatchCommands({ client, selected, opened, onOpenedClose, refr
 
   return (
     <>
-      <button type="button" className="btn btn-small btn-primary" data-testid="cmd-new" onClick={() => setDialog({ kind: 'create' })}>
-        {t('commands.new')}
-      </button>
-      <button type="button" className="btn btn-small" data-testid="cmd-modify" disabled={!single} onClick={() => single && setDialog({ kind: 'modify', orderNo: single })}>
-        {t('commands.modify')}
-      </button>
+      {mayWrite && (
+        <>
+          <button type="button" className="btn btn-small btn-primary" data-testid="cmd-new" onClick={() => setDialog({ kind: 'create' })}>
+            {t('commands.new')}
+          </button>
+          <button type="button" className="btn btn-small" data-testid="cmd-modify" disabled={!single} onClick={() => single && setDialog({ kind: 'modify', orderNo: single })}>
+            {t('commands.modify')}
+          </button>
+        </>
+      )}
       <button type="button" className="btn btn-small" data-testid="cmd-view" disabled={!single} onClick={() => single && setDialog({ kind: 'view', orderNo: single })}>
         {t('commands.view')}
       </button>
-      <button
-        type="button"
-        className="btn btn-small"
-        data-testid="cmd-delete"
-        disabled={selected.length === 0}
-        onClick={() => setDialog({ kind: 'confirmDelete', orderNos: selected.map(orderNoOf) })}
-      >
-        {t('commands.delete')}
-      </button>
+      {mayWrite && (
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="cmd-delete"
+          disabled={selected.length === 0}
+          onClick={() => setDialog({ kind: 'confirmDelete', orderNos: selected.map(orderNoOf) })}
+        >
+          {t('commands.delete')}
+        </button>
+      )}
       <span className="grid-toolbar-divider" aria-hidden="true" />
       {error && (
         <span className="command-error" role="alert" data-testid="cmd-error">

@@ -680,6 +680,8 @@ export function DataGrid({ module, title, rows, loading, layout, onLayoutChange,
           // Every header stays in the page, so any header can be dragged, right-clicked and exported.
           suppressColumnVirtualisation
           animateRows={false}
+          // A restored layout lands at once; sliding headers would lag behind the cells.
+          suppressColumnMoveAnimation
           tooltipShowDelay={600}
           tooltipShowMode="whenTruncated"
           // No mouse text selection: AG Grid refuses merged cells with it, and copying goes

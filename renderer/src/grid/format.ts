@@ -43,7 +43,7 @@ export function formatCell(col: ColumnDef, value: Value, t: TFunction, lang: str
       // Money travels as integer fen.
       const n = Number(value);
       if (!Number.isFinite(n)) return String(value);
-      return (n / 100).toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      return `¥${(n / 100).toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
     }
     case 'number': {
       const n = Number(value);

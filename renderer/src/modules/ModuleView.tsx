@@ -14,12 +14,15 @@ import { ExportAllDialog } from '../export/ExportAllDialog.js';
 import type { ExportFormat, SheetSpec } from '../../../shared/export/sheet.js';
 import { quickQuery, runModuleQuery } from './runQuery.js';
 import { commandsFor } from './commands.js';
+import type { Role } from '../../../shared/roles.js';
 
 interface Props {
   client: ApiClient;
   module: ModuleDef;
   /** Export of every matching row is for managers (the service refuses others). */
   canExportAll: boolean;
+  /** The signed-in user's role: a module's commands offer only what the role may do. */
+  role: Role;
 }
 
 type State =
@@ -43,7 +46,7 @@ function storedQuery(module: ModuleDef, raw: unknown): StoredQuery {
  * A module's list, written for any ModuleDef: the quick search box, the query panel, the grid
  * and a result bar. Enter or Query runs; F5 runs the current query again, keeping the selection.
  */
-export function ModuleView({ client, module, canExportAll }: Props) {
+export function ModuleView({ client, module, canExportAll, role }: Props) {
   const { t, i18n } = useTranslation();
   const { layout, ready, update, reset } = useListLayout(client, module);
   const query = storedQuery(module, layout.query);
@@ -149,7 +152,7 @@ export function ModuleView({ client, module, canExportAll }: Props) {
             className="query-input"
             type="search"
             value={pattern}
-            placeholder={t('query.placeholder')}
+            placeholder={t('query.placeholder', { fields })}
             title={t('query.fields', { fields })}
             spellCheck={false}
             autoComplete="off"
@@ -195,6 +198,7 @@ export function ModuleView({ client, module, canExportAll }: Props) {
               <Commands
                 client={client}
                 module={module}
+                role={role}
                 selected={selected}
                 opened={detail}
                 onOpenedClose={() => setDetail(null)}

@@ -2,12 +2,14 @@ import type { ComponentType } from 'react';
 import type { ModuleDef } from '../../../shared/modules/types.js';
 import type { Row } from '../../../shared/query.js';
 import type { ApiClient } from '../api/client.js';
+import type { Role } from '../../../shared/roles.js';
 import { DispatchCommands } from '../dispatch/DispatchCommands.js';
 
 /** What a module's own commands get from the list they sit on. */
 export interface CommandProps {
   client: ApiClient;
   module: ModuleDef;
+  role: Role;
   /** Selected rows, in display order. */
   selected: Row[];
   /** The row opened with Enter or a double-click, until the module closes it. */

@@ -8,6 +8,7 @@ import { connectionText, usesServer } from '../api/connection.js';
 import { MessageConnection, type MessageStatus } from '../api/messages.js';
 import { EXPORT_ALL_ROLES } from '../../../shared/roles.js';
 import { ModuleView } from '../modules/ModuleView.js';
+import { TaskTypesDialog } from '../admin/TaskTypesDialog.js';
 import { NotBuiltPanel } from '../modules/NotBuiltPanel.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 
@@ -23,6 +24,7 @@ export function Shell({ client, settings, user, onLogout }: Props) {
   const { t } = useTranslation();
   const [activeId, setActiveId] = useState<string>(modules[0].id);
   const [messageStatus, setMessageStatus] = useState<MessageStatus | null>(null);
+  const [taskTypesOpen, setTaskTypesOpen] = useState(false);
   const active = modules.find((m) => m.id === activeId) ?? modules[0];
   const server = usesServer(settings);
   const conn = connectionText(settings);
@@ -72,6 +74,11 @@ export function Shell({ client, settings, user, onLogout }: Props) {
             </span>
           )}
           <LanguageSwitch className="shell-language" />
+          {user.role === 'admin' && (
+            <button type="button" className="btn btn-small" data-testid="admin-task-types" onClick={() => setTaskTypesOpen(true)}>
+              {t('admin.taskTypes')}
+            </button>
+          )}
           <button type="button" className="btn btn-small" data-testid="logout" onClick={onLogout}>
             {t('shell.logout')}
           </button>
@@ -98,9 +105,10 @@ export function Shell({ client, settings, user, onLogout }: Props) {
           </ul>
         </nav>
         <main className="shell-main">
-          {active.built ? <ModuleView key={active.id} client={client} module={active} canExportAll={EXPORT_ALL_ROLES.includes(user.role)} /> : <NotBuiltPanel module={active} />}
+          {active.built ? <ModuleView key={active.id} client={client} module={active} canExportAll={EXPORT_ALL_ROLES.includes(user.role)} role={user.role} /> : <NotBuiltPanel module={active} />}
         </main>
       </div>
+      {taskTypesOpen && <TaskTypesDialog client={client} onClose={() => setTaskTypesOpen(false)} />}
     </div>
   );
 }
