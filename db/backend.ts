@@ -3,6 +3,7 @@ import type { DB } from './open.js';
 import { Auth, type AuthOptions, type Session } from './auth.js';
 import { queryContent, queryContracts, queryDispatch, queryFees } from './services/dispatch.js';
 import {
+  businessTimeZone,
   createOrder,
   deleteOrders,
   getOrder,
@@ -44,7 +45,9 @@ export class Backend {
     options: { auth?: Partial<AuthOptions>; exports?: ExportJobsOptions; now?: () => Date } = {},
   ) {
     const now = options.now ?? (() => new Date());
-    const actor = (ctx: { session: Session | null }): Actor => ({ user: ctx.session!.user, now: now() });
+    // The business time zone of the days (SN date, 三包 today, settled day), read once.
+    const timeZone = businessTimeZone(db);
+    const actor = (ctx: { session: Session | null }): Actor => ({ user: ctx.session!.user, now: now(), timeZone });
     this.auth = new Auth(db, options.auth);
     this.exports = new ExportJobs(db, options.exports);
     this.handlers = {
@@ -69,7 +72,7 @@ export class Backend {
       'dispatch.returnVisit': (p, ctx) => returnVisit(db, p, actor(ctx)),
       'dispatch.saveContent': (p, ctx) => saveContent(db, p, actor(ctx)),
       'dispatch.saveFees': (p, ctx) => saveFees(db, p, actor(ctx)),
-      'dispatch.suggestWarranty': (p) => suggestWarrantyFor(db, p.contractId, p.taskTypeId, now()),
+      'dispatch.suggestWarranty': (p) => suggestWarrantyFor(db, p.contractId, p.taskTypeId, now(), timeZone),
       'content.query': (p) => queryContent(db, p),
       'fees.query': (p) => queryFees(db, p),
       'contracts.query': (p) => queryContracts(db, p),

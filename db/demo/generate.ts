@@ -187,6 +187,8 @@ export async function generateDemo(db: DB, options: DemoOptions): Promise<DemoSu
     `INSERT INTO meta (key, value) VALUES ('demo', '1'), ('seed', ?), ('demo_orders', ?)
      ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   ).run(String(seed), String(orders));
+  // The business time zone of the days (order number date, 三包 today): Beijing, unless set.
+  db.prepare("INSERT INTO meta (key, value) VALUES ('time_zone', 'Asia/Shanghai') ON CONFLICT (key) DO NOTHING").run();
 
   return {
     seed,

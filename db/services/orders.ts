@@ -12,7 +12,7 @@ import {
   type OrderDetail,
 } from '../../shared/dispatch/schemas.js';
 import { nextStatuses, refusalMessage, transitionRefusal } from '../../shared/dispatch/status.js';
-import { localDay, suggestWarranty, type WarrantySuggestion } from '../../shared/dispatch/warranty.js';
+import { DEFAULT_TIME_ZONE, dayIn, isTimeZone, suggestWarranty, type WarrantySuggestion } from '../../shared/dispatch/warranty.js';
 import type { DispatchStatus } from '../../shared/modules/dispatch.js';
 import { formatFen } from '../../shared/money.js';
 
@@ -25,7 +25,24 @@ import { formatFen } from '../../shared/money.js';
 export interface Actor {
   user: UserInfo;
   now: Date;
+  /** The business time zone (IANA) of the days: SN date, 三包 today, settled day. Default Asia/Shanghai. */
+  timeZone?: string;
 }
+
+/**
+ * The business time zone: the `meta` row `time_zone` (an IANA name), 'Asia/Shanghai' when
+ * there is none. Read once by the Backend; a name the runtime does not know is an error (days
+ * silently computed in another zone would be worse).
+ */
+export function businessTimeZone(db: DB): string {
+  const stored = db.prepare("SELECT value FROM meta WHERE key = 'time_zone'").pluck().get() as string | undefined;
+  const zone = stored?.trim() || DEFAULT_TIME_ZONE;
+  if (!isTimeZone(zone)) throw new Error(`meta time_zone "${zone}" is not an IANA time zone name (e.g. Asia/Shanghai).`);
+  return zone;
+}
+
+/** The business day ('YYYY-MM-DD') of the actor's moment. */
+const today = (actor: Actor) => dayIn(actor.now, actor.timeZone ?? DEFAULT_TIME_ZONE);
 
 /** The parsed (defaults applied) order input of the create / modify window. */
 export interface OrderInput {
@@ -88,9 +105,9 @@ interface OrderRow {
 export const ORDER_PREFIX = 'SN';
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
-/** The local yyyyMMdd of an instant: the day part of an order number. */
-export function orderDay(now: Date): string {
-  return `${now.getFullYear()}${pad(now.getMonth() + 1, 2)}${pad(now.getDate(), 2)}`;
+/** The yyyyMMdd of an instant in the business time zone: the day part of an order number. */
+export function orderDay(now: Date, timeZone: string = DEFAULT_TIME_ZONE): string {
+  return dayIn(now, timeZone).replaceAll('-', '');
 }
 
 /**
@@ -99,9 +116,16 @@ export function orderDay(now: Date): string {
  * the series' last serial and the highest number of that day already stored, so numbers
  * written by other means (the demo, an import) are never given out again.
  */
-export function allocateNumber(db: DB, prefix: string, now: Date, table = 'dispatch_orders', column = 'order_no'): string {
+export function allocateNumber(
+  db: DB,
+  prefix: string,
+  now: Date,
+  table = 'dispatch_orders',
+  column = 'order_no',
+  timeZone: string = DEFAULT_TIME_ZONE,
+): string {
   if (!db.inTransaction) throw new Error('Document numbers are allocated inside the writing transaction.');
-  const day = orderDay(now);
+  const day = orderDay(now, timeZone);
   const head = `${prefix}${day}`;
   // ':' sorts right after '9': the range holds exactly this day's numbers.
   const stored = db
@@ -290,19 +314,21 @@ function checkOrder(db: DB, input: OrderInput, actor: Actor, before?: OrderRow):
   return { contract, warrantyMonths: task?.warranty_months ?? null };
 }
 
-function suggestion(resolved: Resolved, now: Date): WarrantySuggestion | null {
+function suggestion(resolved: Resolved, actor: Actor): WarrantySuggestion | null {
   if (!resolved.contract || resolved.warrantyMonths === null) return null;
-  return suggestWarranty(
+  const s = suggestWarranty(
     { signDate: resolved.contract.sign_date, deliveryDate: resolved.contract.delivery_date },
     resolved.warrantyMonths,
-    localDay(now),
+    today(actor),
   );
+  // A contract without a usable start day suggests nothing.
+  return s.from === '' ? null : s;
 }
 
 /** The column values of an order input; contract values fill what the clerk left empty. */
-function orderColumns(input: OrderInput, resolved: Resolved, now: Date) {
+function orderColumns(input: OrderInput, resolved: Resolved, actor: Actor) {
   const c = resolved.contract;
-  const suggested = suggestion(resolved, now);
+  const suggested = suggestion(resolved, actor);
   const warrantySuggested = suggested ? (suggested.warranty ? 1 : 0) : null;
   return {
     contract_id: input.contractId,
@@ -334,8 +360,8 @@ export function createOrder(db: DB, input: OrderInput, actor: Actor): { orderNo:
   return db
     .transaction(() => {
       const resolved = checkOrder(db, input, actor);
-      const cols = orderColumns(input, resolved, actor.now);
-      const orderNo = allocateNumber(db, ORDER_PREFIX, actor.now);
+      const cols = orderColumns(input, resolved, actor);
+      const orderNo = allocateNumber(db, ORDER_PREFIX, actor.now, 'dispatch_orders', 'order_no', actor.timeZone ?? DEFAULT_TIME_ZONE);
       const at = actor.now.toISOString();
       const names = Object.keys(cols);
       const info = db
@@ -354,6 +380,39 @@ export function createOrder(db: DB, input: OrderInput, actor: Actor): { orderNo:
     .immediate();
 }
 
+/** The minute (since the epoch) of an ISO instant; NaN when it is not one. */
+const minuteOf = (iso: string) => Math.floor(Date.parse(iso) / 60_000);
+
+/** The raw stored value(s) of each input field: what decides whether the field changed. */
+function rawValues(row: Pick<OrderRow, keyof ReturnType<typeof orderColumns>>): Record<keyof OrderInput, unknown> {
+  return {
+    contractId: row.contract_id,
+    customer: row.customer,
+    project: row.project ?? '',
+    address: row.address ?? '',
+    regionId: row.region_id,
+    taskTypeId: row.task_type_id,
+    warranty: row.warranty,
+    contact: row.contact ?? '',
+    phone: row.phone ?? '',
+    deviceName: row.device_name ?? '',
+    deviceModel: row.device_model ?? '',
+    devicePartNo: row.device_part_no ?? '',
+    deviceSerialNo: row.device_serial_no ?? '',
+    problem: row.problem ?? '',
+    urgency: row.urgency,
+    expectedAt: row.expected_at,
+    engineerId: row.engineer_id,
+  };
+}
+
+const idOf: Partial<Record<keyof OrderInput, (r: Pick<OrderRow, 'contract_id' | 'region_id' | 'task_type_id' | 'engineer_id'>) => number | null>> = {
+  contractId: (r) => r.contract_id,
+  regionId: (r) => r.region_id,
+  taskTypeId: (r) => r.task_type_id,
+  engineerId: (r) => r.engineer_id,
+};
+
 export function updateOrder(db: DB, orderNo: string, rowVersion: number, input: OrderInput, actor: Actor): { rowVersion: number } {
   return db
     .transaction(() => {
@@ -361,8 +420,24 @@ export function updateOrder(db: DB, orderNo: string, rowVersion: number, input: 
       if (before.status === 'visited' || before.status === 'cancelled') {
         refused(`Dispatch order ${orderNo} is ${before.status === 'visited' ? 'closed' : 'cancelled'}; it can no longer be modified.`);
       }
+      if (input.engineerId === null && before.engineer_id !== null && before.status !== 'pending') {
+        refused(
+          `Dispatch order ${orderNo} is ${before.status}; its engineer cannot be removed. ` +
+            'Choose another engineer, or set the order back to pending first.',
+        );
+      }
+      // The window edits to the minute: an expected time equal to the stored one to the minute
+      // is the stored one (not a change, and not checked against "not in the past").
+      if (
+        input.expectedAt !== null &&
+        before.expected_at !== null &&
+        input.expectedAt !== before.expected_at &&
+        minuteOf(input.expectedAt) === minuteOf(before.expected_at)
+      ) {
+        input = { ...input, expectedAt: before.expected_at };
+      }
       const resolved = checkOrder(db, input, actor, before);
-      const cols = orderColumns(input, resolved, actor.now);
+      const cols = orderColumns(input, resolved, actor);
       // An unchanged contract keeps its copied values as they were when the order was made.
       if (input.contractId === before.contract_id) {
         cols.contract_no = before.contract_no;
@@ -372,11 +447,16 @@ export function updateOrder(db: DB, orderNo: string, rowVersion: number, input: 
             before.warranty_suggested !== null && before.warranty_suggested !== cols.warranty ? 1 : 0;
         }
       }
-      const oldValues = currentValues(db, before);
-      const newValues = currentValues(db, { ...before, ...cols });
-      const changed = (Object.keys(newValues) as (keyof OrderInput)[]).filter((field) => oldValues[field] !== newValues[field]);
+      // What changed is decided on the stored values (ids, not names: two regions or engineers
+      // may share a name); names are only the history text.
+      const after = { ...before, ...cols };
+      const oldRaw = rawValues(before);
+      const newRaw = rawValues(after);
+      const changed = (Object.keys(newRaw) as (keyof OrderInput)[]).filter((field) => oldRaw[field] !== newRaw[field]);
       // Saving what is already stored changes nothing, not even the row version.
-      if (changed.length === 0) return { rowVersion: before.row_version };
+      if (changed.length === 0 && cols.warranty_overridden === before.warranty_overridden) return { rowVersion: before.row_version };
+      const oldValues = currentValues(db, before);
+      const newValues = currentValues(db, after);
       const next = before.row_version + 1;
       const at = actor.now.toISOString();
       const names = Object.keys(cols);
@@ -384,7 +464,13 @@ export function updateOrder(db: DB, orderNo: string, rowVersion: number, input: 
         `UPDATE dispatch_orders SET ${names.map((n) => `${n} = ?`).join(', ')}, updated_at = ?, updated_by = ?, row_version = ?
          WHERE id = ?`,
       ).run(...Object.values(cols), at, actor.user.id, next, before.id);
-      for (const field of changed) addHistory(db, before.id, next, actor, 'update', field, oldValues[field], newValues[field]);
+      for (const field of changed) {
+        let [o, n] = [oldValues[field], newValues[field]];
+        // Another node or person of the same name: the ids tell them apart in the history.
+        const id = idOf[field];
+        if (id && o === n) [o, n] = [`${o} (#${id(before) ?? ''})`, `${n} (#${id(after) ?? ''})`];
+        addHistory(db, before.id, next, actor, 'update', field, o, n);
+      }
       if (cols.warranty_overridden !== before.warranty_overridden) {
         addHistory(db, before.id, next, actor, 'update', 'warrantyOverridden', String(before.warranty_overridden === 1), String(cols.warranty_overridden === 1));
       }
@@ -393,22 +479,34 @@ export function updateOrder(db: DB, orderNo: string, rowVersion: number, input: 
     .immediate();
 }
 
-/** Deletes orders that have no lines; all or none. */
+/**
+ * Deletes pending or dispatched orders that have no lines; all or none. Each deleted order
+ * leaves a row in deleted_orders (number, when, who, and a JSON snapshot of the order and its
+ * history) in the same transaction; the delete never removes those rows.
+ */
 export function deleteOrders(db: DB, orderNos: readonly string[], actor: Actor): { deleted: number } {
   return db
     .transaction(() => {
       const unique = [...new Set(orderNos)];
       const rows = db
         .prepare(
-          `SELECT o.id, o.order_no,
+          `SELECT o.id, o.order_no, o.status,
                   (SELECT count(*) FROM service_contents c WHERE c.order_id = o.id) AS contents,
                   (SELECT count(*) FROM service_fees f WHERE f.order_id = o.id) AS fees
            FROM dispatch_orders o WHERE o.order_no IN (SELECT value FROM json_each(?))`,
         )
-        .all(JSON.stringify(unique)) as { id: number; order_no: string; contents: number; fees: number }[];
+        .all(JSON.stringify(unique)) as { id: number; order_no: string; status: DispatchStatus; contents: number; fees: number }[];
       const missing = unique.filter((n) => !rows.some((r) => r.order_no === n));
       if (missing.length) {
         throw new ServiceError('CONFLICT', `Nothing was deleted: ${missing.join(', ')} no longer exist(s); another desk may have deleted it.`);
+      }
+      const kept = rows.filter((r) => r.status !== 'pending' && r.status !== 'dispatched');
+      if (kept.length) {
+        const list = kept.map((r) => `${r.order_no} (${r.status})`).join(', ');
+        refused(
+          `Nothing was deleted: ${list} ${kept.length === 1 ? 'is' : 'are'} past dispatch. Only pending or dispatched orders ` +
+            'can be deleted; cancelled and later orders stay for history.',
+        );
       }
       const used = rows.filter((r) => r.contents > 0 || r.fees > 0);
       if (used.length) {
@@ -419,9 +517,14 @@ export function deleteOrders(db: DB, orderNos: readonly string[], actor: Actor):
         );
       }
       const ids = JSON.stringify(rows.map((r) => r.id));
+      const audit = db.prepare('INSERT INTO deleted_orders (order_no, deleted_at, deleted_by, snapshot) VALUES (?, ?, ?, ?)');
+      const history = db.prepare('SELECT * FROM dispatch_order_history WHERE order_id = ? ORDER BY id');
+      for (const r of rows) {
+        const snapshot = { order: orderRow(db, r.order_no), history: history.all(r.id) };
+        audit.run(r.order_no, actor.now.toISOString(), actor.user.id, JSON.stringify(snapshot));
+      }
       db.prepare('DELETE FROM dispatch_order_history WHERE order_id IN (SELECT value FROM json_each(?))').run(ids);
       const info = db.prepare('DELETE FROM dispatch_orders WHERE id IN (SELECT value FROM json_each(?))').run(ids);
-      void actor;
       return { deleted: info.changes };
     })
     .immediate();
@@ -625,11 +728,22 @@ export function saveFees(db: DB, p: { orderNo: string; rowVersion: number; lines
       const stored = db.prepare('SELECT * FROM service_fees WHERE order_id = ?').all(order.id) as FeeRow[];
       const byId = new Map(stored.map((r) => [r.id, r]));
       checkIds(new Set(byId.keys()), p.lines, 'lines');
+      const day = today(actor);
+      if (order.status === 'cancelled' || order.status === 'visited') {
+        const changes = closedFeeChanges(stored, p.lines, day, order.status);
+        if (changes === 0) return { rowVersion: order.row_version }; // nothing to save
+        if (typeof changes === 'string') {
+          refused(
+            order.status === 'cancelled'
+              ? `Dispatch order ${p.orderNo} is cancelled; its fees can no longer change (${changes}).`
+              : `Dispatch order ${p.orderNo} is closed; only whether existing fee lines are settled, and when, may change (${changes}).`,
+          );
+        }
+      }
 
       const next = order.row_version + 1;
       const at = actor.now.toISOString();
       const uid = actor.user.id;
-      const today = localDay(actor.now);
       const insert = db.prepare(
         `INSERT INTO service_fees (order_id, fee_type, amount_fen, payer, settled, settled_on, remarks, created_at, created_by, updated_at, updated_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -646,7 +760,7 @@ export function saveFees(db: DB, p: { orderNo: string; rowVersion: number; lines
           payer: l.payer,
           settled: l.settled ? 1 : 0,
           // A settled line has its day (today unless given); an unsettled one has none.
-          settled_on: l.settled ? (l.settledOn ?? today) : null,
+          settled_on: l.settled ? (l.settledOn ?? day) : null,
           remarks: l.remarks,
         };
         const v = Object.values(values);
@@ -674,6 +788,41 @@ export function saveFees(db: DB, p: { orderNo: string; rowVersion: number; lines
       return { rowVersion: next };
     })
     .immediate();
+}
+
+/**
+ * What a fee save would change on a cancelled or closed (visited) order: 0 when nothing, the
+ * count of allowed changes when only settled / settled day of existing lines change on a
+ * visited order, else the first forbidden change as text (the REFUSED reason).
+ */
+function closedFeeChanges(stored: FeeRow[], lines: readonly FeeInput[], today: string, status: 'cancelled' | 'visited'): number | string {
+  const byId = new Map(stored.map((r) => [r.id, r]));
+  const sent = new Set(lines.flatMap((l) => (l.id === undefined ? [] : [l.id])));
+  const forbidden: string[] = [];
+  let allowed = 0;
+  for (const l of lines) {
+    if (l.id === undefined) {
+      forbidden.push('a line would be added');
+      continue;
+    }
+    const old = byId.get(l.id)!;
+    const fixed: [string, boolean][] = [
+      ['fee type', l.feeType !== old.fee_type],
+      ['amount', l.amountFen !== old.amount_fen],
+      ['payer', l.payer !== old.payer],
+      ['remarks', l.remarks !== old.remarks],
+    ];
+    for (const [what, differs] of fixed) if (differs) forbidden.push(`the ${what} of line #${l.id} would change`);
+    // As the save would store it (settled without a day: today).
+    const settledOn = l.settled ? (l.settledOn ?? today) : null;
+    if ((l.settled ? 1 : 0) !== old.settled || settledOn !== old.settled_on) {
+      if (status === 'cancelled') forbidden.push(`the settlement of line #${l.id} would change`);
+      else allowed++;
+    }
+  }
+  for (const old of stored) if (!sent.has(old.id)) forbidden.push(`line #${old.id} would be deleted`);
+  if (forbidden.length) return forbidden.join('; ');
+  return allowed;
 }
 
 // ---------- reading ----------
@@ -803,8 +952,14 @@ export function getOrder(db: DB, orderNo: string): OrderDetail {
   return read();
 }
 
-/** The 三包 suggestion for a contract and task type as of `now`'s local day. */
-export function suggestWarrantyFor(db: DB, contractId: number, taskTypeId: number, now: Date): WarrantySuggestion {
+/** The 三包 suggestion for a contract and task type as of `now`'s business day. */
+export function suggestWarrantyFor(
+  db: DB,
+  contractId: number,
+  taskTypeId: number,
+  now: Date,
+  timeZone: string = DEFAULT_TIME_ZONE,
+): WarrantySuggestion {
   const contract = db.prepare('SELECT sign_date, delivery_date FROM sales_contracts WHERE id = ?').get(contractId) as
     | { sign_date: string; delivery_date: string | null }
     | undefined;
@@ -813,5 +968,5 @@ export function suggestWarrantyFor(db: DB, contractId: number, taskTypeId: numbe
   if (!contract) issues.push({ path: 'contractId', message: 'There is no such sales contract.' });
   if (months === undefined) issues.push({ path: 'taskTypeId', message: 'There is no such task type.' });
   if (issues.length) invalid(issues);
-  return suggestWarranty({ signDate: contract!.sign_date, deliveryDate: contract!.delivery_date }, months!, localDay(now));
+  return suggestWarranty({ signDate: contract!.sign_date, deliveryDate: contract!.delivery_date }, months!, dayIn(now, timeZone));
 }

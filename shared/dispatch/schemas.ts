@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dispatchStatuses, urgencies } from '../modules/dispatch.js';
+import { isCalendarDay } from './warranty.js';
 
 // The clerk's work on dispatch orders (派工单), service content (售服内容) and service fees
 // (售服费用): what crosses the contract, declared once. Validation messages are English for
@@ -8,8 +9,11 @@ import { dispatchStatuses, urgencies } from '../modules/dispatch.js';
 export const orderNoSchema = z.string().regex(/^SN\d{8}\d{4,}$/, 'An order number is SN + yyyyMMdd + serial.');
 const id = z.number().int().positive();
 const text = (max: number) => z.string().trim().max(max);
-/** A local day, 'YYYY-MM-DD'. */
-export const daySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A day is YYYY-MM-DD.');
+/** A local day, 'YYYY-MM-DD', that exists in the calendar (2026-02-31 does not). */
+export const daySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'A day is YYYY-MM-DD.')
+  .refine((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || isCalendarDay(s), 'There is no such day in the calendar.');
 /** A UTC instant as stored (ISO with Z). */
 export const instantSchema = z.iso.datetime();
 

@@ -50,10 +50,61 @@ export function localDay(d: Date): string {
   return format(d.getFullYear(), d.getMonth() + 1, d.getDate());
 }
 
+/** Whether `day` is 'YYYY-MM-DD' and a real calendar day (no 2026-02-31). */
+export function isCalendarDay(day: string): boolean {
+  try {
+    parseDay(day);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The business time zone when the database names none (meta row `time_zone`): the business
+ * days (order number date, 三包 "today", default settled day) are Beijing days, wherever the
+ * server process runs.
+ */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = dayFormats.get(timeZone);
+  if (!f) {
+    // Throws a RangeError for a name that is not an IANA time zone.
+    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'gregory', numberingSystem: 'latn' });
+    dayFormats.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Whether `timeZone` is an IANA time zone name this runtime knows. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    dayFormat(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The day of an instant in the (IANA) time zone `timeZone`, 'YYYY-MM-DD'. */
+export function dayIn(d: Date, timeZone: string = DEFAULT_TIME_ZONE): string {
+  const parts = dayFormat(timeZone).formatToParts(d);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)!.value);
+  return format(part('year'), part('month'), part('day'));
+}
+
 /**
  * The suggestion for a contract (delivery date when known, else sign date) and a warranty
- * period, as of `today` ('YYYY-MM-DD'). Covered while today ≤ start + months.
+ * period, as of `today` ('YYYY-MM-DD'). Covered while today ≤ start + months. A contract whose
+ * start day is not a real day (bad data from an import) gets no suggestion: warranty false,
+ * `from` and `until` '' — the clerk decides. A malformed `today` is a program error (throws).
  */
+/** What a contract without a usable start day gets: no coverage suggested, no period. */
+export const NO_SUGGESTION: Readonly<WarrantySuggestion> = Object.freeze({ warranty: false, from: '', until: '' });
+
 export function suggestWarranty(
   contract: { signDate: string; deliveryDate?: string | null },
   warrantyMonths: number,
@@ -61,7 +112,7 @@ export function suggestWarranty(
 ): WarrantySuggestion {
   parseDay(today);
   const from = contract.deliveryDate || contract.signDate;
-  parseDay(from);
+  if (!isCalendarDay(from)) return NO_SUGGESTION;
   if (!Number.isInteger(warrantyMonths) || warrantyMonths <= 0) {
     return { warranty: false, from, until: addDays(from, -1) };
   }

@@ -59,8 +59,13 @@ describe('三包 suggestion', () => {
     expect(suggestWarranty({ signDate: '2024-05-10' }, 1, '2024-05-10').warranty).toBe(true);
   });
 
-  it('refuses malformed days', () => {
-    expect(() => suggestWarranty({ signDate: '2024-02-30' }, 12, '2024-05-10')).toThrow(RangeError);
+  it('suggests nothing for a contract with an impossible or malformed start day, without throwing', () => {
+    expect(suggestWarranty({ signDate: '2024-02-30' }, 12, '2024-05-10')).toEqual({ warranty: false, from: '', until: '' });
+    expect(suggestWarranty({ signDate: '2024-05-01', deliveryDate: '2024/05/03' }, 12, '2024-05-10')).toEqual({ warranty: false, from: '', until: '' });
+    expect(suggestWarranty({ signDate: '' }, 12, '2024-05-10')).toEqual({ warranty: false, from: '', until: '' });
+  });
+
+  it('refuses a malformed today (a program error)', () => {
     expect(() => suggestWarranty({ signDate: '2024-02-01' }, 12, '10/05/2024')).toThrow(RangeError);
   });
 });

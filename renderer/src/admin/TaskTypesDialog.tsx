@@ -4,6 +4,7 @@ import type { TaskType } from '../../../shared/dispatch/schemas.js';
 import { ServiceError } from '../../../shared/errors.js';
 import type { ApiClient } from '../api/client.js';
 import { errorText } from '../i18n/errors.js';
+import { DialogWindow, FormError, useEscapeKey } from '../dialogs/ConfirmDialog.js';
 import './admin.css';
 
 interface Props {
@@ -68,19 +69,7 @@ export function TaskTypesDialog({ client, onClose }: Props) {
   }, [draft?.id, draft === null]);
 
   // Esc closes the form first, then the dialog.
-  const escape = useRef<() => void>(() => undefined);
-  escape.current = () => (draft ? closeForm() : onClose());
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented) {
-        e.preventDefault();
-        e.stopPropagation();
-        escape.current();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useEscapeKey(() => (draft ? closeForm() : onClose()));
 
   const openForm = (d: Draft) => {
     setDraft(d);
@@ -187,125 +176,122 @@ export function TaskTypesDialog({ client, onClose }: Props) {
   };
 
   return (
-    <div className="modal-backdrop admin-backdrop">
-      <div className="dialog task-types-dialog" role="dialog" aria-modal="true" aria-labelledby="task-types-title" data-testid="task-types-dialog">
-        <div className="dialog-title" id="task-types-title">
-          {t('taskTypes.title')}
-        </div>
-        <div className="dialog-body task-types-body">
-          <div className="note">{t('taskTypes.hint')}</div>
-          <div className="tt-table-wrap">
-            <table className="tt-table" aria-busy={!loaded}>
-              <thead>
+    <DialogWindow
+      backdropClassName="admin-backdrop"
+      className="task-types-dialog"
+      titleId="task-types-title"
+      testId="task-types-dialog"
+      title={t('taskTypes.title')}
+    >
+      <div className="dialog-body task-types-body">
+        <div className="note">{t('taskTypes.hint')}</div>
+        <div className="tt-table-wrap">
+          <table className="tt-table" aria-busy={!loaded}>
+            <thead>
+              <tr>
+                <th className="tt-col-code">{t('taskTypes.code')}</th>
+                <th>{t('taskTypes.name')}</th>
+                <th className="tt-num">{t('taskTypes.warrantyMonths')}</th>
+                <th className="tt-num">{t('taskTypes.sortOrder')}</th>
+                <th className="tt-col-active">{t('taskTypes.active')}</th>
+                <th className="tt-col-edit" />
+              </tr>
+            </thead>
+            <tbody>
+              {!loaded && (
                 <tr>
-                  <th className="tt-col-code">{t('taskTypes.code')}</th>
-                  <th>{t('taskTypes.name')}</th>
-                  <th className="tt-num">{t('taskTypes.warrantyMonths')}</th>
-                  <th className="tt-num">{t('taskTypes.sortOrder')}</th>
-                  <th className="tt-col-active">{t('taskTypes.active')}</th>
-                  <th className="tt-col-edit" />
+                  <td colSpan={6} className="tt-empty">
+                    {t('common.loading')}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {!loaded && (
-                  <tr>
-                    <td colSpan={6} className="tt-empty">
-                      {t('common.loading')}
-                    </td>
-                  </tr>
-                )}
-                {loaded && !types.length && (
-                  <tr>
-                    <td colSpan={6} className="tt-empty">
-                      {t('taskTypes.empty')}
-                    </td>
-                  </tr>
-                )}
-                {types.map((x) => (
-                  <tr
-                    key={x.id}
-                    data-testid={`task-type-row-${x.code}`}
-                    className={`${x.active ? '' : 'tt-inactive'}${draft?.id === x.id ? ' tt-editing' : ''}`}
-                    onDoubleClick={() => startEdit(x)}
-                  >
-                    <td className="tt-col-code">
-                      <code>{x.code}</code>
-                    </td>
-                    <td>{x.name}</td>
-                    <td className="tt-num">{x.warrantyMonths}</td>
-                    <td className="tt-num">{x.sortOrder}</td>
-                    <td className="tt-col-active">{x.active ? t('taskTypes.yes') : t('taskTypes.no')}</td>
-                    <td className="tt-col-edit">
-                      <button type="button" className="btn btn-small" data-testid={`task-type-edit-${x.code}`} disabled={busy} onClick={() => startEdit(x)}>
-                        {t('taskTypes.edit')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              )}
+              {loaded && !types.length && (
+                <tr>
+                  <td colSpan={6} className="tt-empty">
+                    {t('taskTypes.empty')}
+                  </td>
+                </tr>
+              )}
+              {types.map((x) => (
+                <tr
+                  key={x.id}
+                  data-testid={`task-type-row-${x.code}`}
+                  className={`${x.active ? '' : 'tt-inactive'}${draft?.id === x.id ? ' tt-editing' : ''}`}
+                  onDoubleClick={() => startEdit(x)}
+                >
+                  <td className="tt-col-code">
+                    <code>{x.code}</code>
+                  </td>
+                  <td>{x.name}</td>
+                  <td className="tt-num">{x.warrantyMonths}</td>
+                  <td className="tt-num">{x.sortOrder}</td>
+                  <td className="tt-col-active">{x.active ? t('taskTypes.yes') : t('taskTypes.no')}</td>
+                  <td className="tt-col-edit">
+                    <button type="button" className="btn btn-small" data-testid={`task-type-edit-${x.code}`} disabled={busy} onClick={() => startEdit(x)}>
+                      {t('taskTypes.edit')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {draft && (
+          <form
+            className="tt-form"
+            data-testid="task-type-form"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save();
+            }}
+          >
+            <div className="tt-form-title">{draft.id === undefined ? t('taskTypes.newTitle') : t('taskTypes.editTitle', { name: types.find((x) => x.id === draft.id)?.name ?? draft.name })}</div>
+            <div className="tt-form-fields">
+              {input('code', 'code', t('taskTypes.code'))}
+              {input('name', 'name', t('taskTypes.name'))}
+              {input('months', 'months', t('taskTypes.warrantyMonths'), { numeric: true })}
+              {input('order', 'order', t('taskTypes.sortOrder'), { numeric: true })}
+              <label className="tt-field tt-field-active">
+                <span className="tt-label">{t('taskTypes.active')}</span>
+                <span className="tt-check">
+                  <input
+                    type="checkbox"
+                    data-testid="task-type-active"
+                    checked={draft.active}
+                    onChange={(e) => {
+                      const active = e.target.checked;
+                      setDraft((d) => (d ? { ...d, active } : d));
+                    }}
+                  />
+                </span>
+              </label>
+            </div>
+            <div className="tt-form-buttons">
+              <button type="submit" className="btn btn-primary btn-small" data-testid="task-type-save" disabled={busy}>
+                {t('taskTypes.save')}
+              </button>
+              <button type="button" className="btn btn-small" data-testid="task-type-cancel" onClick={closeForm}>
+                {t('taskTypes.cancel')}
+              </button>
+            </div>
+          </form>
+        )}
+        <FormError text={error} testId="task-type-error" />
+        {notice && !draft && (
+          <div className="form-notice" role="status" data-testid="task-type-notice">
+            {notice}
           </div>
-          {draft && (
-            <form
-              className="tt-form"
-              data-testid="task-type-form"
-              noValidate
-              onSubmit={(e) => {
-                e.preventDefault();
-                void save();
-              }}
-            >
-              <div className="tt-form-title">{draft.id === undefined ? t('taskTypes.newTitle') : t('taskTypes.editTitle', { name: types.find((x) => x.id === draft.id)?.name ?? draft.name })}</div>
-              <div className="tt-form-fields">
-                {input('code', 'code', t('taskTypes.code'))}
-                {input('name', 'name', t('taskTypes.name'))}
-                {input('months', 'months', t('taskTypes.warrantyMonths'), { numeric: true })}
-                {input('order', 'order', t('taskTypes.sortOrder'), { numeric: true })}
-                <label className="tt-field tt-field-active">
-                  <span className="tt-label">{t('taskTypes.active')}</span>
-                  <span className="tt-check">
-                    <input
-                      type="checkbox"
-                      data-testid="task-type-active"
-                      checked={draft.active}
-                      onChange={(e) => {
-                        const active = e.target.checked;
-                        setDraft((d) => (d ? { ...d, active } : d));
-                      }}
-                    />
-                  </span>
-                </label>
-              </div>
-              <div className="tt-form-buttons">
-                <button type="submit" className="btn btn-primary btn-small" data-testid="task-type-save" disabled={busy}>
-                  {t('taskTypes.save')}
-                </button>
-                <button type="button" className="btn btn-small" data-testid="task-type-cancel" onClick={closeForm}>
-                  {t('taskTypes.cancel')}
-                </button>
-              </div>
-            </form>
-          )}
-          {error && (
-            <div className="form-error" role="alert" data-testid="task-type-error">
-              {error}
-            </div>
-          )}
-          {notice && !draft && (
-            <div className="form-notice" role="status" data-testid="task-type-notice">
-              {notice}
-            </div>
-          )}
-        </div>
-        <div className="dialog-buttons">
-          <button type="button" className="btn btn-left" data-testid="task-type-add" disabled={busy || (draft !== null && draft.id === undefined)} onClick={startAdd}>
-            {t('taskTypes.add')}
-          </button>
-          <button type="button" className="btn" data-testid="task-type-close" onClick={onClose}>
-            {t('taskTypes.close')}
-          </button>
-        </div>
+        )}
       </div>
-    </div>
+      <div className="dialog-buttons">
+        <button type="button" className="btn btn-left" data-testid="task-type-add" disabled={busy || (draft !== null && draft.id === undefined)} onClick={startAdd}>
+          {t('taskTypes.add')}
+        </button>
+        <button type="button" className="btn" data-testid="task-type-close" onClick={onClose}>
+          {t('taskTypes.close')}
+        </button>
+      </div>
+    </DialogWindow>
   );
 }

@@ -6,6 +6,7 @@ import type { ApiClient } from '../api/client.js';
 import { DataGrid } from '../grid/DataGrid.js';
 import { useListLayout } from '../grid/useListLayout.js';
 import { errorText } from '../i18n/errors.js';
+import { DialogWindow } from '../dialogs/ConfirmDialog.js';
 import './dispatch.css';
 
 interface Props {
@@ -118,84 +119,85 @@ export function ContractLookup({ client, onPick, onCancel }: Props) {
   const done = state.phase === 'done' ? state.result : null;
 
   return (
-    <div className="modal-backdrop dispatch-backdrop">
-      <div className="dialog contract-lookup" role="dialog" aria-modal="true" aria-labelledby="contract-lookup-title" data-testid="contract-lookup">
-        <div className="dialog-title" id="contract-lookup-title">
-          {t('lookup.title')}
-        </div>
-        <form
-          className="lookup-search"
-          role="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run(lookupRequest(values));
-          }}
-        >
-          {searchFields.map((f, i) => (
-            <label key={f.key} className="lookup-field">
-              <span>{t(`lookup.${f.key}`)}</span>
-              <input
-                ref={i === 0 ? firstRef : undefined}
-                type="search"
-                data-testid={f.testId}
-                value={values[f.key]}
-                spellCheck={false}
-                autoComplete="off"
-                placeholder={t('lookup.placeholder')}
-                onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
-                onKeyDown={(e) => {
-                  if (e.key === 'ArrowDown' && rows.length) {
-                    e.preventDefault();
-                    toGrid();
-                  }
-                }}
-              />
-            </label>
-          ))}
-          <button type="submit" className="btn btn-primary" data-testid="lookup-run">
-            {t('lookup.run')}
-          </button>
-          <span className="query-hint lookup-hint">{t('lookup.hint')}</span>
-        </form>
-        <div className="lookup-grid" ref={bodyRef}>
-          <DataGrid
-            module={contractLookup}
-            title={t('lookup.title')}
-            rows={rows}
-            loading={state.phase === 'loading' || !ready}
-            layout={layout}
-            onLayoutChange={update}
-            onResetLayout={reset}
-            onOpenRow={onPick}
-            onSelectionChange={setSelected}
-          />
-        </div>
-        <div
-          className={`result-bar result-${bar.kind}`}
-          data-testid="lookup-result"
-          data-state={state.phase}
-          data-total={done ? done.total : undefined}
-          data-shown={done ? done.rows.length : undefined}
-          data-capped={done ? String(done.capped) : undefined}
-          role="status"
-          aria-live="polite"
-        >
-          <span className="result-text">{bar.text}</span>
-        </div>
-        <div className="dialog-buttons">
-          {notice && (
-            <span className="lookup-notice btn-left" role="alert" data-testid="lookup-notice">
-              {notice}
-            </span>
-          )}
-          <button type="button" className="btn btn-primary" data-testid="lookup-ok" disabled={state.phase !== 'done' || !rows.length} onClick={ok}>
-            {t('lookup.ok')}
-          </button>
-          <button type="button" className="btn" data-testid="lookup-cancel" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        </div>
+    <DialogWindow
+      backdropClassName="dispatch-backdrop"
+      className="contract-lookup"
+      titleId="contract-lookup-title"
+      testId="contract-lookup"
+      title={t('lookup.title')}
+    >
+      <form
+        className="lookup-search"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(lookupRequest(values));
+        }}
+      >
+        {searchFields.map((f, i) => (
+          <label key={f.key} className="lookup-field">
+            <span>{t(`lookup.${f.key}`)}</span>
+            <input
+              ref={i === 0 ? firstRef : undefined}
+              type="search"
+              data-testid={f.testId}
+              value={values[f.key]}
+              spellCheck={false}
+              autoComplete="off"
+              placeholder={t('lookup.placeholder')}
+              onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
+              onKeyDown={(e) => {
+                if (e.key === 'ArrowDown' && rows.length) {
+                  e.preventDefault();
+                  toGrid();
+                }
+              }}
+            />
+          </label>
+        ))}
+        <button type="submit" className="btn btn-primary" data-testid="lookup-run">
+          {t('lookup.run')}
+        </button>
+        <span className="query-hint lookup-hint">{t('lookup.hint')}</span>
+      </form>
+      <div className="lookup-grid" ref={bodyRef}>
+        <DataGrid
+          module={contractLookup}
+          title={t('lookup.title')}
+          rows={rows}
+          loading={state.phase === 'loading' || !ready}
+          layout={layout}
+          onLayoutChange={update}
+          onResetLayout={reset}
+          onOpenRow={onPick}
+          onSelectionChange={setSelected}
+        />
       </div>
-    </div>
+      <div
+        className={`result-bar result-${bar.kind}`}
+        data-testid="lookup-result"
+        data-state={state.phase}
+        data-total={done ? done.total : undefined}
+        data-shown={done ? done.rows.length : undefined}
+        data-capped={done ? String(done.capped) : undefined}
+        role="status"
+        aria-live="polite"
+      >
+        <span className="result-text">{bar.text}</span>
+      </div>
+      <div className="dialog-buttons">
+        {notice && (
+          <span className="lookup-notice btn-left" role="alert" data-testid="lookup-notice">
+            {notice}
+          </span>
+        )}
+        <button type="button" className="btn btn-primary" data-testid="lookup-ok" disabled={state.phase !== 'done' || !rows.length} onClick={ok}>
+          {t('lookup.ok')}
+        </button>
+        <button type="button" className="btn" data-testid="lookup-cancel" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </DialogWindow>
   );
 }

@@ -50,27 +50,35 @@ export function DispatchCommands({ client, role, selected, opened, onOpenedClose
     }
   };
 
-  // Orders with lines stay for history: cancelled, each at the version it has now.
+  // Orders with lines stay for history: those are cancelled (each at the version it has now);
+  // orders without lines were not the problem and are left alone, and any order that cannot be
+  // cancelled any more is named rather than skipped silently.
   const cancelInstead = async (orderNos: string[]) => {
     setBusy(true);
     setError(null);
+    const skipped: string[] = [];
     try {
       for (const orderNo of orderNos) {
         const detail = await client.call('dispatch.get', { orderNo });
-        if (detail.nextStatuses.includes('cancelled')) {
-          await client.call('dispatch.setStatus', {
-            orderNo,
-            rowVersion: detail.order.rowVersion,
-            status: 'cancelled',
-            reason: t('commands.cancelledInsteadOfDeleted'),
-          });
+        if (detail.contents.length === 0 && detail.fees.length === 0) continue;
+        if (!detail.nextStatuses.includes('cancelled')) {
+          skipped.push(orderNo);
+          continue;
         }
+        await client.call('dispatch.setStatus', {
+          orderNo,
+          rowVersion: detail.order.rowVersion,
+          status: 'cancelled',
+          reason: t('commands.cancelledInsteadOfDeleted'),
+        });
       }
       setDialog(null);
+      if (skipped.length) setError(t('commands.notCancellable', { list: skipped.join('、') }));
       refresh();
     } catch (err) {
       setDialog(null);
       setError(errorText(t, err));
+      refresh();
     } finally {
       setBusy(false);
     }

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DispatchOrder, Engineer, RegionNode, TaskType } from '../../../shared/dispatch/schemas.js';
 import { ServiceError, type ErrorIssue } from '../../../shared/errors.js';
 import type { Row } from '../../../shared/query.js';
 import type { ApiClient } from '../api/client.js';
 import { errorText } from '../i18n/errors.js';
+import { ConfirmDialog, FormError } from '../dialogs/ConfirmDialog.js';
 import { ContractLookup } from './ContractLookup.js';
 import { RegionTree } from './RegionTree.js';
 import {
@@ -287,43 +288,56 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
   const activeEngineers = engineers.filter((en) => en.active || String(en.id) === form.engineerId);
   const regionText = regionPath(regions, form.regionId) || (form.regionId !== null && order?.regionId === form.regionId ? (order.region ?? '') : '');
 
-  const errorBox = (field: EditorField) => {
-    const text = errorOf(field);
-    return text ? (
-      <div className="field-error" id={`editor-${field}-error`} data-testid={`editor-${field}-error`} role="alert">
-        {text}
-      </div>
-    ) : null;
-  };
-  const aria = (field: EditorField) => {
+  /** The attributes every control of a field has: its id and test id, and its message's link. */
+  const control = (field: EditorField) => {
     const bad = !!errorOf(field);
-    return { 'aria-invalid': bad || undefined, 'aria-describedby': bad ? `editor-${field}-error` : undefined, className: bad ? 'invalid' : undefined };
+    return {
+      id: `editor-${field}`,
+      'data-testid': `editor-${field}`,
+      'aria-invalid': bad || undefined,
+      'aria-describedby': bad ? `editor-${field}-error` : undefined,
+      className: bad ? 'invalid' : undefined,
+    };
   };
-  const label = (field: EditorField, text: string, required = false, htmlFor = `editor-${field}`) => (
-    <label className="editor-label" htmlFor={htmlFor}>
-      {text}
-      {required && <span className="editor-required" aria-hidden="true">*</span>}
-    </label>
-  );
   const textField = (field: EditorField & keyof EditorForm, text: string, opts: { required?: boolean; wide?: boolean; max?: number } = {}) => (
-    <>
-      {label(field, text, opts.required)}
-      <div className={`editor-control${opts.wide ? ' wide' : ''}`}>
-        <input
-          id={`editor-${field}`}
-          data-testid={`editor-${field}`}
-          type="text"
-          value={form[field] as string}
-          maxLength={opts.max}
-          autoComplete="off"
-          spellCheck={false}
-          {...aria(field)}
-          onChange={(e) => set(field, e.target.value as never, field)}
-          onBlur={() => touch(field)}
-        />
-        {errorBox(field)}
-      </div>
-    </>
+    <FieldRow field={field} label={text} required={opts.required} error={errorOf(field)} className={opts.wide ? 'wide' : undefined}>
+      <input
+        type="text"
+        value={form[field] as string}
+        maxLength={opts.max}
+        autoComplete="off"
+        spellCheck={false}
+        {...control(field)}
+        onChange={(e) => set(field, e.target.value as never, field)}
+        onBlur={() => touch(field)}
+      />
+    </FieldRow>
+  );
+  /** A read-only box filled from a lookup: F4, Enter, Alt+↓, a double click or the … button open it. */
+  const picker = (field: 'contract' | 'region', value: string, placeholder: string, pickTitle: string, extra: { onClear?(): void; regionId?: number | null } = {}) => (
+    <div className="editor-picker">
+      <input
+        data-region-id={field === 'region' ? (extra.regionId ?? '') : undefined}
+        type="text"
+        readOnly
+        value={value}
+        placeholder={placeholder}
+        {...control(field)}
+        onKeyDown={(e) => {
+          if (e.key === 'F4' || e.key === 'Enter' || (e.key === 'ArrowDown' && e.altKey)) {
+            e.preventDefault();
+            setChild(field);
+          } else if ((e.key === 'Delete' || e.key === 'Backspace') && extra.onClear) {
+            e.preventDefault();
+            extra.onClear();
+          }
+        }}
+        onDoubleClick={() => setChild(field)}
+      />
+      <button type="button" className="btn btn-small editor-pick" data-testid={`editor-${field}-pick`} title={pickTitle} onClick={() => setChild(field)}>
+        …
+      </button>
+    </div>
   );
 
   let hint = t('editor.warrantyNoSuggestion');
@@ -421,74 +435,30 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
           )}
           <fieldset className="editor-grid" disabled={loading || !!loadError}>
             {/* 合同 / 区域 */}
-            {label('contract', t('editor.contract'))}
-            <div className="editor-control">
-              <div className="editor-picker">
-                <input
-                  id="editor-contract"
-                  data-testid="editor-contract"
-                  type="text"
-                  readOnly
-                  value={form.contractNo}
-                  placeholder={t('editor.contractPlaceholder')}
-                  {...aria('contract')}
-                  onKeyDown={(e) => {
-                    if (e.key === 'F4' || e.key === 'Enter' || (e.key === 'ArrowDown' && e.altKey)) {
-                      e.preventDefault();
-                      setChild('contract');
-                    } else if ((e.key === 'Delete' || e.key === 'Backspace') && form.contractId !== null) {
-                      e.preventDefault();
-                      set('contractId', null, 'contract');
-                      set('contractNo', '', 'contract');
-                    }
-                  }}
-                  onDoubleClick={() => setChild('contract')}
-                />
-                <button type="button" className="btn btn-small editor-pick" data-testid="editor-contract-pick" title={t('editor.pickContract')} onClick={() => setChild('contract')}>
-                  …
-                </button>
-              </div>
-              {errorBox('contract')}
-            </div>
-            {label('region', t('dispatch.region'), true)}
-            <div className="editor-control">
-              <div className="editor-picker">
-                <input
-                  id="editor-region"
-                  data-testid="editor-region"
-                  data-region-id={form.regionId ?? ''}
-                  type="text"
-                  readOnly
-                  value={regionText}
-                  placeholder={t('editor.regionPlaceholder')}
-                  {...aria('region')}
-                  onKeyDown={(e) => {
-                    if (e.key === 'F4' || e.key === 'Enter' || (e.key === 'ArrowDown' && e.altKey)) {
-                      e.preventDefault();
-                      setChild('region');
-                    }
-                  }}
-                  onDoubleClick={() => setChild('region')}
-                />
-                <button type="button" className="btn btn-small editor-pick" data-testid="editor-region-pick" title={t('editor.pickRegion')} onClick={() => setChild('region')}>
-                  …
-                </button>
-              </div>
-              {errorBox('region')}
-            </div>
+            <FieldRow field="contract" label={t('editor.contract')} error={errorOf('contract')}>
+              {picker('contract', form.contractNo, t('editor.contractPlaceholder'), t('editor.pickContract'), {
+                onClear:
+                  form.contractId !== null
+                    ? () => {
+                        set('contractId', null, 'contract');
+                        set('contractNo', '', 'contract');
+                      }
+                    : undefined,
+              })}
+            </FieldRow>
+            <FieldRow field="region" label={t('dispatch.region')} required error={errorOf('region')}>
+              {picker('region', regionText, t('editor.regionPlaceholder'), t('editor.pickRegion'), { regionId: form.regionId })}
+            </FieldRow>
 
             {textField('customer', t('dispatch.customer'), { required: true, wide: true, max: 100 })}
             {textField('project', t('dispatch.project'), { wide: true, max: 200 })}
             {textField('address', t('dispatch.address'), { wide: true, max: 200 })}
 
             {/* 任务类型 / 三包 */}
-            {label('taskType', t('dispatch.task_type'), true)}
-            <div className="editor-control">
+            <FieldRow field="taskType" label={t('dispatch.task_type')} required error={errorOf('taskType')}>
               <select
-                id="editor-taskType"
-                data-testid="editor-taskType"
                 value={form.taskTypeId}
-                {...aria('taskType')}
+                {...control('taskType')}
                 onChange={(e) => set('taskTypeId', e.target.value, 'taskType')}
                 onBlur={() => touch('taskType')}
               >
@@ -500,10 +470,8 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
                   </option>
                 ))}
               </select>
-              {errorBox('taskType')}
-            </div>
-            {label('warranty', t('dispatch.warranty'))}
-            <div className="editor-control editor-warranty">
+            </FieldRow>
+            <FieldRow field="warranty" label={t('dispatch.warranty')} error={errorOf('warranty')} className="editor-warranty">
               <label className="checkbox">
                 <input
                   id="editor-warranty"
@@ -520,49 +488,39 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
               <span className={`editor-hint hint-${hintKind}`} data-testid="editor-warranty-hint" data-suggested={suggestion.state === 'done' ? String(suggestion.warranty) : ''}>
                 {hint}
               </span>
-              {errorBox('warranty')}
-            </div>
+            </FieldRow>
 
             {textField('contact', t('dispatch.contact'), { required: true, max: 50 })}
-            {label('phone', t('dispatch.phone'), true)}
-            <div className="editor-control">
+            <FieldRow field="phone" label={t('dispatch.phone')} required error={errorOf('phone')}>
               <input
-                id="editor-phone"
-                data-testid="editor-phone"
                 type="tel"
                 value={form.phone}
                 maxLength={30}
                 autoComplete="off"
                 placeholder={t('editor.phonePlaceholder')}
-                {...aria('phone')}
+                {...control('phone')}
                 onChange={(e) => set('phone', e.target.value, 'phone')}
                 onBlur={() => touch('phone')}
               />
-              {errorBox('phone')}
-            </div>
+            </FieldRow>
 
             {textField('deviceName', t('dispatch.device_name'), { max: 100 })}
             {textField('deviceModel', t('dispatch.device_model'), { max: 100 })}
             {textField('devicePartNo', t('dispatch.device_part_no'), { max: 50 })}
             {textField('deviceSerialNo', t('dispatch.device_serial_no'), { max: 50 })}
 
-            {label('problem', t('editor.problem'), true)}
-            <div className="editor-control wide">
+            <FieldRow field="problem" label={t('editor.problem')} required error={errorOf('problem')} className="wide">
               <textarea
-                id="editor-problem"
-                data-testid="editor-problem"
                 rows={3}
                 value={form.problem}
                 maxLength={2000}
-                {...aria('problem')}
+                {...control('problem')}
                 onChange={(e) => set('problem', e.target.value, 'problem')}
                 onBlur={() => touch('problem')}
               />
-              {errorBox('problem')}
-            </div>
+            </FieldRow>
 
-            {label('urgency', t('dispatch.urgency'), false, 'editor-urgency-normal')}
-            <div className="editor-control editor-radios" role="radiogroup" aria-label={t('dispatch.urgency')}>
+            <FieldRow field="urgency" label={t('dispatch.urgency')} labelFor="editor-urgency-normal" error={errorOf('urgency')} className="editor-radios" role="radiogroup" aria-label={t('dispatch.urgency')}>
               {(['normal', 'urgent'] as const).map((u) => (
                 <label key={u} className={`radio${u === 'urgent' ? ' urgent' : ''}`}>
                   <input
@@ -577,30 +535,22 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
                   {t(`urgency.${u}`)}
                 </label>
               ))}
-              {errorBox('urgency')}
-            </div>
-            {label('expectedAt', t('dispatch.expected_at'))}
-            <div className="editor-control">
+            </FieldRow>
+            <FieldRow field="expectedAt" label={t('dispatch.expected_at')} error={errorOf('expectedAt')}>
               <input
-                id="editor-expectedAt"
-                data-testid="editor-expectedAt"
                 type="datetime-local"
                 value={form.expectedAt}
                 min={toLocalInput(new Date().toISOString())}
-                {...aria('expectedAt')}
+                {...control('expectedAt')}
                 onChange={(e) => set('expectedAt', e.target.value, 'expectedAt')}
                 onBlur={() => touch('expectedAt')}
               />
-              {errorBox('expectedAt')}
-            </div>
+            </FieldRow>
 
-            {label('engineer', t('dispatch.engineer'))}
-            <div className="editor-control">
+            <FieldRow field="engineer" label={t('dispatch.engineer')} error={errorOf('engineer')}>
               <select
-                id="editor-engineer"
-                data-testid="editor-engineer"
                 value={form.engineerId}
-                {...aria('engineer')}
+                {...control('engineer')}
                 onChange={(e) => set('engineerId', e.target.value, 'engineer')}
               >
                 <option value="">{t('editor.noEngineer')}</option>
@@ -612,14 +562,9 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
                   </option>
                 ))}
               </select>
-              {errorBox('engineer')}
-            </div>
+            </FieldRow>
           </fieldset>
-          {saveError && (
-            <div className="form-error" role="alert" data-testid="editor-save-error">
-              {saveError}
-            </div>
-          )}
+          <FormError text={saveError} testId="editor-save-error" />
         </div>
         <div className="dialog-buttons">
           <span className="editor-keys btn-left">{t('editor.keys')}</span>
@@ -659,7 +604,22 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
           }}
         />
       )}
-      {child === 'confirmClose' && <ConfirmClose onDiscard={onClose} onKeep={() => setChild(null)} />}
+      {child === 'confirmClose' && (
+        // "Close without saving?" — Esc or the second button goes back to the window.
+        <ConfirmDialog
+          title={t('editor.confirmCloseTitle')}
+          message={t('editor.confirmClose')}
+          buttons={[
+            { id: 'discard', label: t('editor.discard'), testId: 'editor-discard' },
+            { id: 'keep', label: t('editor.keepEditing'), primary: true, testId: 'editor-keep' },
+          ]}
+          cancelId="keep"
+          focusId="keep"
+          testId="editor-confirm-close"
+          backdropClassName="dispatch-backdrop"
+          onChoose={(id) => (id === 'discard' ? onClose() : setChild(null))}
+        />
+      )}
     </div>
   );
 }
@@ -687,39 +647,31 @@ function fieldLabel(t: (key: string) => string, field: EditorField): string {
   return t(keys[field]);
 }
 
-/** "Close without saving?" — Esc or the second button goes back to the window. */
-function ConfirmClose({ onDiscard, onKeep }: { onDiscard(): void; onKeep(): void }) {
-  const { t } = useTranslation();
-  const keepRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => keepRef.current?.focus(), []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        onKeep();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onKeep]);
+/** One row of the form: its label, the control(s), and the field's message under them. */
+function FieldRow({
+  field,
+  label,
+  required = false,
+  labelFor = `editor-${field}`,
+  error,
+  className,
+  children,
+  ...rest
+}: { field: EditorField; label: string; required?: boolean; labelFor?: string; error: string | null; className?: string; children: ReactNode } & Omit<HTMLAttributes<HTMLDivElement>, 'className' | 'children'>) {
   return (
-    <div className="modal-backdrop dispatch-backdrop">
-      <div className="dialog editor-confirm" role="alertdialog" aria-modal="true" aria-labelledby="editor-confirm-title" data-testid="editor-confirm-close">
-        <div className="dialog-title" id="editor-confirm-title">
-          {t('editor.confirmCloseTitle')}
-        </div>
-        <div className="dialog-body">
-          <p>{t('editor.confirmClose')}</p>
-        </div>
-        <div className="dialog-buttons">
-          <button type="button" className="btn" data-testid="editor-discard" onClick={onDiscard}>
-            {t('editor.discard')}
-          </button>
-          <button type="button" ref={keepRef} className="btn btn-primary" data-testid="editor-keep" onClick={onKeep}>
-            {t('editor.keepEditing')}
-          </button>
-        </div>
+    <>
+      <label className="editor-label" htmlFor={labelFor}>
+        {label}
+        {required && <span className="editor-required" aria-hidden="true">*</span>}
+      </label>
+      <div className={`editor-control${className ? ` ${className}` : ''}`} {...rest}>
+        {children}
+        {error ? (
+          <div className="field-error" id={`editor-${field}-error`} data-testid={`editor-${field}-error`} role="alert">
+            {error}
+          </div>
+        ) : null}
       </div>
-    </div>
+    </>
   );
 }

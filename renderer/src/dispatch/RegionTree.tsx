@@ -4,6 +4,7 @@ import type { RegionNode } from '../../../shared/dispatch/schemas.js';
 import type { ApiClient } from '../api/client.js';
 import { ContextMenu, type MenuItem } from '../grid/ContextMenu.js';
 import { errorText } from '../i18n/errors.js';
+import { ConfirmDialog, DialogWindow, FormError, useEscapeKey } from '../dialogs/ConfirmDialog.js';
 import { regionPath } from './editor-form.js';
 import { ancestorIds, subtreeIds, visibleLines, type TreeLine } from './region-tree-model.js';
 import './dispatch.css';
@@ -104,8 +105,7 @@ export function RegionTree({ client, selectedId, onPick, onCancel }: Props) {
   };
 
   // Esc closes the innermost thing open: the inline name, the delete question, then the dialog.
-  const escape = useRef<() => void>(() => undefined);
-  escape.current = () => {
+  useEscapeKey(() => {
     if (menu || moving !== null) return; // they close themselves
     if (edit) {
       setEdit(null);
@@ -114,18 +114,7 @@ export function RegionTree({ client, selectedId, onPick, onCancel }: Props) {
       setConfirmDelete(null);
       focusTree();
     } else onCancel();
-  };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented) {
-        e.preventDefault();
-        e.stopPropagation();
-        escape.current();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  });
 
   // ---- changes ---------------------------------------------------------------------------
   const run = async (action: () => Promise<unknown>, after: (ok: boolean) => Promise<void> | void) => {
@@ -439,116 +428,118 @@ export function RegionTree({ client, selectedId, onPick, onCancel }: Props) {
   const selectedNode = selected === null ? undefined : byId.get(selected);
 
   return (
-    <div className="modal-backdrop dispatch-backdrop">
-      <div className="dialog region-tree-dialog" role="dialog" aria-modal="true" aria-labelledby="region-tree-title" data-testid="region-tree-dialog">
-        <div className="dialog-title" id="region-tree-title">
-          {t('regionTree.title')}
-        </div>
-        <div className="dialog-body region-tree-body">
-          <div className="region-path" data-testid="region-selected-path">
-            {selectedNode ? regionPath(nodes, selectedNode.id) : t('regionTree.noneSelected')}
-          </div>
-          <div
-            ref={treeRef}
-            className={`region-tree${dropTarget === 'root' ? ' drop-target' : ''}`}
-            role="tree"
-            tabIndex={0}
-            aria-label={t('regionTree.title')}
-            aria-activedescendant={selected !== null ? `region-node-${selected}` : undefined}
-            aria-busy={busy || !loaded}
-            data-testid="region-tree"
-            data-selected={selected ?? ''}
-            onKeyDown={onTreeKey}
-            onContextMenu={(e) => {
-              e.preventDefault();
-              setMenu({ x: e.clientX, y: e.clientY, id: null });
-            }}
-            onDragOver={(e) => {
-              if (dragging.current === null) return;
-              e.preventDefault();
-              if (dropTarget !== 'root') setDropTarget('root');
-            }}
-            onDragLeave={(e) => {
-              if (e.target === treeRef.current) setDropTarget(null);
-            }}
-            onDrop={(e) => {
-              const from = dragging.current;
-              dragging.current = null;
-              setDropTarget(null);
-              if (from === null) return;
-              e.preventDefault();
-              doMove(from, null);
-            }}
-          >
-            {!loaded && <div className="region-empty">{t('common.loading')}</div>}
-            {loaded && !nodes.length && !edit && <div className="region-empty">{t('regionTree.empty')}</div>}
-            {newLine(null, 0)}
-            {lines.map(renderLine)}
-          </div>
-          <div className="region-keys">{t('regionTree.keys')}</div>
+    <DialogWindow
+      backdropClassName="dispatch-backdrop"
+      className="region-tree-dialog"
+      titleId="region-tree-title"
+      testId="region-tree-dialog"
+      title={t('regionTree.title')}
+      over={
+        <>
           {deleting && (
-            <div className="region-confirm" role="alertdialog" data-testid="region-delete-confirm">
-              <span>{t('regionTree.confirmDelete', { name: deleting.name })}</span>
-              <button type="button" className="btn btn-small btn-danger" data-testid="region-delete-yes" autoFocus disabled={busy} onClick={() => doDelete(deleting.id)}>
-                {t('regionTree.delete')}
-              </button>
-              <button
-                type="button"
-                className="btn btn-small"
-                data-testid="region-delete-no"
-                onClick={() => {
+            <ConfirmDialog
+              title={t('regionTree.delete')}
+              message={t('regionTree.confirmDelete', { name: deleting.name })}
+              buttons={[
+                { id: 'yes', label: t('regionTree.delete'), danger: true, disabled: busy, testId: 'region-delete-yes' },
+                { id: 'no', label: t('common.cancel'), testId: 'region-delete-no' },
+              ]}
+              cancelId="no"
+              testId="region-delete-confirm"
+              backdropClassName="dispatch-backdrop"
+              onChoose={(id) => {
+                if (id === 'yes') doDelete(deleting.id);
+                else {
                   setConfirmDelete(null);
                   focusTree();
-                }}
-              >
-                {t('common.cancel')}
-              </button>
-            </div>
+                }
+              }}
+            />
           )}
-          {error && (
-            <div className="form-error region-error" role="alert" data-testid="region-error">
-              {error}
-            </div>
+          {menu && (
+            <ContextMenu
+              x={menu.x}
+              y={menu.y}
+              testId="region-menu"
+              itemTestIdPrefix="region-menu-"
+              items={menuItems(menu.id)}
+              onClose={() => {
+                setMenu(null);
+                focusTree();
+              }}
+            />
           )}
+          {moving !== null && byId.get(moving) && (
+            <RegionMoveDialog
+              nodes={nodes}
+              node={byId.get(moving)!}
+              onMove={(parentId) => {
+                const id = moving;
+                setMoving(null);
+                doMove(id, parentId);
+              }}
+              onCancel={() => {
+                setMoving(null);
+                focusTree();
+              }}
+            />
+          )}
+        </>
+      }
+    >
+      <div className="dialog-body region-tree-body">
+        <div className="region-path" data-testid="region-selected-path">
+          {selectedNode ? regionPath(nodes, selectedNode.id) : t('regionTree.noneSelected')}
         </div>
-        <div className="dialog-buttons">
-          <button type="button" className="btn btn-primary" data-testid="region-ok" disabled={busy || !selectedNode || !!edit} onClick={pick}>
-            {t('regionTree.ok')}
-          </button>
-          <button type="button" className="btn" data-testid="region-cancel" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
+        <div
+          ref={treeRef}
+          className={`region-tree${dropTarget === 'root' ? ' drop-target' : ''}`}
+          role="tree"
+          tabIndex={0}
+          aria-label={t('regionTree.title')}
+          aria-activedescendant={selected !== null ? `region-node-${selected}` : undefined}
+          aria-busy={busy || !loaded}
+          data-testid="region-tree"
+          data-selected={selected ?? ''}
+          onKeyDown={onTreeKey}
+          onContextMenu={(e) => {
+            e.preventDefault();
+            setMenu({ x: e.clientX, y: e.clientY, id: null });
+          }}
+          onDragOver={(e) => {
+            if (dragging.current === null) return;
+            e.preventDefault();
+            if (dropTarget !== 'root') setDropTarget('root');
+          }}
+          onDragLeave={(e) => {
+            if (e.target === treeRef.current) setDropTarget(null);
+          }}
+          onDrop={(e) => {
+            const from = dragging.current;
+            dragging.current = null;
+            setDropTarget(null);
+            if (from === null) return;
+            e.preventDefault();
+            doMove(from, null);
+          }}
+        >
+          {!loaded && <div className="region-empty">{t('common.loading')}</div>}
+          {loaded && !nodes.length && !edit && <div className="region-empty">{t('regionTree.empty')}</div>}
+          {newLine(null, 0)}
+          {lines.map(renderLine)}
         </div>
+        <div className="region-keys">{t('regionTree.keys')}</div>
+        <FormError text={error} testId="region-error" className="region-error" />
       </div>
-      {menu && (
-        <ContextMenu
-          x={menu.x}
-          y={menu.y}
-          testId="region-menu"
-          itemTestIdPrefix="region-menu-"
-          items={menuItems(menu.id)}
-          onClose={() => {
-            setMenu(null);
-            focusTree();
-          }}
-        />
-      )}
-      {moving !== null && byId.get(moving) && (
-        <RegionMoveDialog
-          nodes={nodes}
-          node={byId.get(moving)!}
-          onMove={(parentId) => {
-            const id = moving;
-            setMoving(null);
-            doMove(id, parentId);
-          }}
-          onCancel={() => {
-            setMoving(null);
-            focusTree();
-          }}
-        />
-      )}
-    </div>
+      <div className="dialog-buttons">
+        <button type="button" className="btn btn-primary" data-testid="region-ok" disabled={busy || !selectedNode || !!edit} onClick={pick}>
+          {t('regionTree.ok')}
+        </button>
+        <button type="button" className="btn" data-testid="region-cancel" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </DialogWindow>
   );
 }
 
@@ -568,18 +559,8 @@ function RegionMoveDialog({ nodes, node, onMove, onCancel }: { nodes: RegionNode
   useEffect(() => {
     listRef.current?.querySelector(`[data-target="${target}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [target]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        e.stopImmediatePropagation();
-        onCancel();
-      }
-    };
-    // Before the tree's own listener, which would close the whole picker.
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onCancel]);
+  // Before the tree's own listener, which would close the whole picker.
+  useEscapeKey(onCancel, { capture: true });
 
   const current = node.parentId ?? 'root';
   const ok = () => target !== current && onMove(target === 'root' ? null : target);
@@ -606,49 +587,50 @@ function RegionMoveDialog({ nodes, node, onMove, onCancel }: { nodes: RegionNode
   );
 
   return (
-    <div className="modal-backdrop dispatch-backdrop">
-      <div className="dialog region-move-dialog" role="dialog" aria-modal="true" aria-labelledby="region-move-title" data-testid="region-move-dialog">
-        <div className="dialog-title" id="region-move-title">
-          {t('regionTree.moveTitle', { name: node.name })}
+    <DialogWindow
+      backdropClassName="dispatch-backdrop"
+      className="region-move-dialog"
+      titleId="region-move-title"
+      testId="region-move-dialog"
+      title={t('regionTree.moveTitle', { name: node.name })}
+    >
+      <div className="dialog-body">
+        <div
+          ref={listRef}
+          className="region-tree"
+          role="listbox"
+          tabIndex={0}
+          aria-label={t('regionTree.moveTitle', { name: node.name })}
+          onKeyDown={(e) => {
+            const i = options.indexOf(target);
+            if (e.key === 'ArrowDown') setTarget(options[Math.min(options.length - 1, i + 1)]);
+            else if (e.key === 'ArrowUp') setTarget(options[Math.max(0, i - 1)]);
+            else if (e.key === 'Enter') ok();
+            else return;
+            e.preventDefault();
+          }}
+        >
+          {row('root', t('regionTree.topLevel'), 0, false, current === 'root' ? t('regionTree.currentParent') : undefined)}
+          {lines.map((l) =>
+            row(
+              l.node.id,
+              l.node.name,
+              l.depth + 1,
+              forbidden.has(l.node.id),
+              l.node.id === node.id ? t('regionTree.itself') : l.node.id === current ? t('regionTree.currentParent') : undefined,
+            ),
+          )}
         </div>
-        <div className="dialog-body">
-          <div
-            ref={listRef}
-            className="region-tree"
-            role="listbox"
-            tabIndex={0}
-            aria-label={t('regionTree.moveTitle', { name: node.name })}
-            onKeyDown={(e) => {
-              const i = options.indexOf(target);
-              if (e.key === 'ArrowDown') setTarget(options[Math.min(options.length - 1, i + 1)]);
-              else if (e.key === 'ArrowUp') setTarget(options[Math.max(0, i - 1)]);
-              else if (e.key === 'Enter') ok();
-              else return;
-              e.preventDefault();
-            }}
-          >
-            {row('root', t('regionTree.topLevel'), 0, false, current === 'root' ? t('regionTree.currentParent') : undefined)}
-            {lines.map((l) =>
-              row(
-                l.node.id,
-                l.node.name,
-                l.depth + 1,
-                forbidden.has(l.node.id),
-                l.node.id === node.id ? t('regionTree.itself') : l.node.id === current ? t('regionTree.currentParent') : undefined,
-              ),
-            )}
-          </div>
-          <div className="region-keys">{t('regionTree.moveHint')}</div>
-        </div>
-        <div className="dialog-buttons">
-          <button type="button" className="btn btn-primary" data-testid="region-move-ok" disabled={target === current} onClick={ok}>
-            {t('regionTree.moveOk')}
-          </button>
-          <button type="button" className="btn" data-testid="region-move-cancel" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <div className="region-keys">{t('regionTree.moveHint')}</div>
       </div>
-    </div>
+      <div className="dialog-buttons">
+        <button type="button" className="btn btn-primary" data-testid="region-move-ok" disabled={target === current} onClick={ok}>
+          {t('regionTree.moveOk')}
+        </button>
+        <button type="button" className="btn" data-testid="region-move-cancel" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </DialogWindow>
   );
 }

@@ -1,38 +1,26 @@
-import { useCallback, useMemo, type RefObject } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ContentLine, ContentLineInput, Engineer } from '../../../shared/dispatch/schemas.js';
 import { workResults } from '../../../shared/dispatch/schemas.js';
-import { LinesTable, useLinesEditor, type EditorHandle, type LineColumn, type SaveOutcome } from './LinesTable.js';
-import { checkContent, contentDraft, hundredthsText, newContentDraft, parseHours, today, totalHours, type ContentDraft } from './lines.js';
-import { parseDate } from '../query/draft.js';
+import type { LineColumn } from './LinesTable.js';
+import { dateCell, decimalCell, LinesEditorFrame, selectCell, type LinesEditorProps } from './line-cells.js';
+import { checkContent, contentCompareFields, contentDraft, hundredthsText, newContentDraft, parseHours, today, totalHours, type ContentDraft } from './lines.js';
 
-interface Props {
-  lines: readonly ContentLine[];
+/** Contract names that are named otherwise in the table. */
+const labelOf: Record<string, string> = { hoursX100: 'hours', engineerId: 'engineer' };
+
+interface Props extends LinesEditorProps<ContentLine, ContentLineInput> {
   engineers: readonly Engineer[];
   /** What a new line starts with: the order's engineer and task type. */
   defaults: { engineerId: number | null; workType: string };
   /** Work types offered while typing (the task types); any text is allowed. */
   workTypes: readonly string[];
-  readOnly: boolean;
-  readOnlyNote?: string;
-  save(lines: ContentLineInput[]): Promise<SaveOutcome>;
-  handle: RefObject<EditorHandle | null>;
-  onDirtyChange(dirty: boolean): void;
 }
 
 /** 售服内容: what was done on site, one line per visit and engineer. */
 export function ContentLinesEditor(props: Props) {
   const { t } = useTranslation();
-  const { engineers, defaults, readOnly } = props;
-  const check = useCallback((d: readonly ContentDraft[]) => checkContent(d), []);
-  const editor = useLinesEditor({
-    source: props.lines,
-    toDraft: contentDraft,
-    check,
-    save: props.save,
-    handle: props.handle,
-    onDirtyChange: props.onDirtyChange,
-  });
+  const { engineers, defaults, workTypes, ...common } = props;
 
   const columns = useMemo((): LineColumn<ContentDraft>[] => {
     // Engineers no longer active stay selectable on the lines that already name them.
@@ -57,20 +45,7 @@ export function ContentLinesEditor(props: Props) {
         label: t('lines.content.workDate'),
         width: 102,
         required: true,
-        render: (line, cell, update) => (
-          <input
-            {...cell}
-            type="text"
-            value={line.workDate}
-            placeholder={today()}
-            onChange={(e) => update({ workDate: e.target.value })}
-            onBlur={() => {
-              cell.onBlur();
-              const d = parseDate(line.workDate.trim());
-              if (d && !d.time && d.day !== line.workDate) update({ workDate: d.day });
-            }}
-          />
-        ),
+        render: dateCell('workDate', { placeholder: () => today() }),
       },
       {
         field: 'engineerId',
@@ -103,15 +78,7 @@ export function ContentLinesEditor(props: Props) {
         label: t('lines.content.result'),
         width: 92,
         required: true,
-        render: (line, cell, update) => (
-          <select {...cell} value={line.result} onChange={(e) => update({ result: e.target.value as ContentDraft['result'] })}>
-            {workResults.map((r) => (
-              <option key={r} value={r}>
-                {t(`workResult.${r}`)}
-              </option>
-            ))}
-          </select>
-        ),
+        render: selectCell('result', workResults, (r) => t(`workResult.${r}`)),
       },
       {
         field: 'resultReason',
@@ -135,55 +102,45 @@ export function ContentLinesEditor(props: Props) {
         width: 64,
         required: true,
         className: 'num',
-        render: (line, cell, update) => (
-          <input
-            {...cell}
-            type="text"
-            inputMode="decimal"
-            className="num"
-            value={line.hours}
-            placeholder="0.0"
-            onChange={(e) => update({ hours: e.target.value })}
-            onBlur={() => {
-              cell.onBlur();
-              const h = parseHours(line.hours);
-              if (h.ok && hundredthsText(h.value) !== line.hours) update({ hours: hundredthsText(h.value) });
-            }}
-          />
-        ),
+        render: decimalCell('hours', '0.0', (text) => {
+          const h = parseHours(text);
+          return h.ok ? hundredthsText(h.value) : null;
+        }),
       },
     ];
   }, [engineers, t]);
 
   const newLine = useCallback(() => newContentDraft(defaults), [defaults]);
-  const hours = totalHours(editor.drafts);
+  const describe = useCallback(
+    (l: ContentLine) =>
+      [l.workDate, l.engineer || `#${l.engineerId}`, l.workType, t('lines.conflict.hours', { hours: hundredthsText(l.hoursX100) }), t(`workResult.${l.result}`), l.workDone]
+        .filter(Boolean)
+        .join(' · '),
+    [t],
+  );
+  const fieldLabel = useCallback((f: string) => t(`lines.content.${labelOf[f] ?? f}`), [t]);
 
   return (
     <>
-      <LinesTable
+      <LinesEditorFrame
+        {...common}
         kind="content"
+        toDraft={contentDraft}
+        check={checkContent}
         columns={columns}
-        lines={editor.drafts}
-        onChange={editor.change}
-        api={editor.table}
         newLine={newLine}
-        errors={editor.errors}
-        serverErrors={editor.serverErrors}
-        showAll={editor.showAll}
-        dirty={editor.dirty}
-        saving={editor.saving}
-        readOnly={readOnly}
-        readOnlyNote={props.readOnlyNote}
-        onSave={() => void editor.save()}
-        footer={
+        compareFields={contentCompareFields}
+        describe={describe}
+        fieldLabel={fieldLabel}
+        footer={(drafts) => (
           <div className="lines-totals">
-            <span>{t('lines.content.count', { count: editor.drafts.length })}</span>
-            <span data-testid="content-total-hours">{t('lines.content.totalHours', { hours: hundredthsText(hours) })}</span>
+            <span>{t('lines.content.count', { count: drafts.length })}</span>
+            <span data-testid="content-total-hours">{t('lines.content.totalHours', { hours: hundredthsText(totalHours(drafts)) })}</span>
           </div>
-        }
+        )}
       />
       <datalist id="order-work-types">
-        {props.workTypes.map((w) => (
+        {workTypes.map((w) => (
           <option key={w} value={w} />
         ))}
       </datalist>

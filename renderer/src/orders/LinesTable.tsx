@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ConfirmDialog } from './ConfirmDialog.js';
+import { ConfirmDialog } from '../dialogs/ConfirmDialog.js';
 import type { LineErrors } from './lines.js';
 
 // The one editable table of an order's lines (售服内容 and 售服费用 alike): native inputs per
@@ -44,24 +44,39 @@ export interface TableApi {
 
 export type SaveOutcome = { ok: true } | { ok: false; cellErrors?: Record<string, string> };
 
+/** Sends the lines written over `rowVersion`; `saved()` is called as soon as the server took them (before the reload). */
+export type SaveLines<I> = (lines: I[], rowVersion: number, saved: () => void) => Promise<SaveOutcome>;
+
 interface EditorOptions<S, D extends { key: string }, I> {
   /** The saved lines as the server sent them. */
   source: readonly S[];
+  /** The order's row version as loaded now; the drafts keep the one they were based on. */
+  version: number;
   toDraft(line: S): D;
   check(drafts: readonly D[]): { errors: LineErrors; lines: I[] | null };
   /** Sends the lines; cell errors come back keyed `<index>.<field>`. */
-  save(lines: I[]): Promise<SaveOutcome>;
+  save: SaveLines<I>;
   handle: RefObject<EditorHandle | null>;
   onDirtyChange(dirty: boolean): void;
 }
 
 const strip = <D extends { key: string }>(drafts: readonly D[]) => JSON.stringify(drafts.map(({ key: _key, ...rest }) => rest));
 
-/** Drafts, the saved baseline, validation and saving of one order's lines. */
+/**
+ * Drafts, the saved baseline, validation and saving of one order's lines. The drafts remember
+ * the lines and the row version they were based on (`base`): when the order was reloaded with a
+ * newer version while the clerk had unsaved changes (another desk changed it: CONFLICT), the
+ * editor is `stale` and never saves silently over the newer version; the clerk reloads, or
+ * overwrites knowing what goes (`overwrite`).
+ */
 export function useLinesEditor<S, D extends { key: string }, I>(opts: EditorOptions<S, D, I>) {
-  const { source, toDraft, check, handle, onDirtyChange } = opts;
+  const { source, version, toDraft, check, handle, onDirtyChange } = opts;
   const [drafts, setDrafts] = useState<D[]>(() => source.map(toDraft));
   const [baseline, setBaseline] = useState(() => strip(source.map(toDraft)));
+  const [base, setBase] = useState<{ source: readonly S[]; version: number }>(() => ({ source, version }));
+  const stale = base.version !== version;
+  /** Bumped when a save was asked for while stale: the conflict notice takes the focus. */
+  const [staleSaveAsked, setStaleSaveAsked] = useState(0);
   const [showAll, setShowAll] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
@@ -76,11 +91,13 @@ export function useLinesEditor<S, D extends { key: string }, I>(opts: EditorOpti
     const fresh = source.map(toDraft);
     setDrafts(fresh);
     setBaseline(strip(fresh));
+    setBase({ source, version });
     setShowAll(false);
     setServerErrors({});
-  }, [source, toDraft]);
+  }, [source, version, toDraft]);
 
-  // A reloaded order replaces the lines unless the clerk is in the middle of changing them.
+  // A reloaded order replaces the lines unless the clerk is in the middle of changing them
+  // (then they stay, on their old version: see `stale`); after a save of ours it always does.
   useEffect(() => {
     if (!dirtyRef.current || resetNext.current) {
       resetNext.current = false;
@@ -94,34 +111,55 @@ export function useLinesEditor<S, D extends { key: string }, I>(opts: EditorOpti
 
   const { errors } = useMemo(() => check(drafts), [check, drafts]);
 
+  /** Sends `lines` over `rowVersion`; the reload after a successful save replaces the drafts. */
+  const send = useCallback(
+    async (lines: I[], rowVersion: number): Promise<boolean> => {
+      setSaving(true);
+      try {
+        const outcome = await saveRef.current(lines, rowVersion, () => {
+          resetNext.current = true;
+        });
+        if (!outcome.ok) {
+          resetNext.current = false;
+          const byKey: Record<string, string> = {};
+          for (const [at, message] of Object.entries(outcome.cellErrors ?? {})) {
+            const [i, field] = at.split('.');
+            const d = drafts[Number(i)];
+            if (d) byKey[`${d.key}.${field}`] = message;
+          }
+          setServerErrors(byKey);
+          setShowAll(true);
+          return false;
+        }
+        return true;
+      } finally {
+        setSaving(false);
+      }
+    },
+    [drafts],
+  );
+
+  /** The drafts as the contract takes them; null (and every error shown) when some are not valid. */
+  const checked = useCallback((): I[] | null => {
+    const result = check(drafts);
+    if (!result.lines) setShowAll(true);
+    return result.lines;
+  }, [check, drafts]);
+
   const save = useCallback(async (): Promise<boolean> => {
     if (!dirtyRef.current) return true;
-    const checked = check(drafts);
-    if (!checked.lines) {
-      setShowAll(true);
+    // Never over a version the drafts were not based on: the clerk decides in the conflict notice.
+    if (stale) {
+      setStaleSaveAsked((n) => n + 1);
       return false;
     }
-    setSaving(true);
-    try {
-      resetNext.current = true;
-      const outcome = await saveRef.current(checked.lines);
-      if (!outcome.ok) {
-        resetNext.current = false;
-        const byKey: Record<string, string> = {};
-        for (const [at, message] of Object.entries(outcome.cellErrors ?? {})) {
-          const [i, field] = at.split('.');
-          const d = drafts[Number(i)];
-          if (d) byKey[`${d.key}.${field}`] = message;
-        }
-        setServerErrors(byKey);
-        setShowAll(true);
-        return false;
-      }
-      return true;
-    } finally {
-      setSaving(false);
-    }
-  }, [check, drafts]);
+    const lines = checked();
+    if (!lines) return false;
+    return send(lines, base.version);
+  }, [stale, checked, send, base.version]);
+
+  /** The clerk chose to keep the drafts over the stored lines: saved over the version loaded now. */
+  const overwrite = useCallback((lines: I[]) => send(lines, version), [send, version]);
 
   const table = useRef<TableApi | null>(null);
   useImperativeHandle(handle, () => ({ save, discard: reset, add: (atEnd: boolean) => table.current?.add(atEnd), isDirty: () => dirtyRef.current }), [save, reset]);
@@ -138,7 +176,7 @@ export function useLinesEditor<S, D extends { key: string }, I>(opts: EditorOpti
     }
   }, []);
 
-  return { drafts, change, errors, serverErrors, showAll, dirty, saving, save, table };
+  return { drafts, change, errors, serverErrors, showAll, dirty, saving, save, table, stale, base, checked, overwrite, reload: reset, staleSaveAsked };
 }
 
 interface TableProps<D extends { key: string }> {
@@ -156,6 +194,8 @@ interface TableProps<D extends { key: string }> {
   /** Why the lines cannot be changed, shown above the table when read-only. */
   readOnlyNote?: string;
   onSave(): void;
+  /** Under the toolbar, above the lines: a notice (a change made meanwhile at another desk). */
+  banner?: ReactNode;
   /** Under the table: totals. */
   footer?: ReactNode;
   api: RefObject<TableApi | null>;
@@ -317,6 +357,7 @@ export function LinesTable<D extends { key: string }>(props: TableProps<D>) {
         )}
         <span className="lines-keys">{readOnly ? props.readOnlyNote : t('lines.keys')}</span>
       </div>
+      {props.banner}
       <div className="lines-scroll">
         <table className={`lines-table lines-${kind}`} data-testid="lines-table" data-kind={kind} data-count={lines.length} data-dirty={dirty}>
           <colgroup>

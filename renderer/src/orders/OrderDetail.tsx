@@ -8,7 +8,7 @@ import { ServiceError } from '../../../shared/errors.js';
 import { refusalMessage, type RefusalReason } from '../../../shared/dispatch/status.js';
 import { formatDateTime } from '../grid/format.js';
 import { errorText } from '../i18n/errors.js';
-import { ConfirmDialog } from './ConfirmDialog.js';
+import { ConfirmDialog, ModalBackdrop } from '../dialogs/ConfirmDialog.js';
 import { ContentLinesEditor } from './ContentLinesEditor.js';
 import { FeeLinesEditor } from './FeeLinesEditor.js';
 import type { EditorHandle, SaveOutcome } from './LinesTable.js';
@@ -53,14 +53,24 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
   const [reasonFor, setReasonFor] = useState<DispatchStatus | null>(null);
   const [statusReason, setStatusReason] = useState('');
   const [visit, setVisit] = useState<{ error: string | null } | null>(null);
+  /** Per lines tab: the server's account of the last save refused because another desk changed the order. */
+  const [linesNote, setLinesNote] = useState<Record<EditorKind, string | null>>({ content: null, fees: null });
   const rootRef = useRef<HTMLDivElement>(null);
   const contentHandle = useRef<EditorHandle | null>(null);
   const feesHandle = useRef<EditorHandle | null>(null);
   const handles: Record<EditorKind, React.RefObject<EditorHandle | null>> = { content: contentHandle, fees: feesHandle };
 
+  /**
+   * The order as last loaded (shown). Status and visit writes carry its row version: the one the
+   * clerk sees, which changes only by a reload after our own save or after a refusal that
+   * explains the other desk's change — never a version captured before that.
+   */
+  const latest = useRef<Detail['order'] | null>(null);
+
   const load = useCallback(async () => {
     try {
       const d = await client.call('dispatch.get', { orderNo });
+      latest.current = d.order;
       setDetail(d);
       setLoadError(null);
       return d;
@@ -160,11 +170,12 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
   }
 
   async function setStatus(status: DispatchStatus, reason = '') {
-    if (!order) return;
+    const now = latest.current;
+    if (!now) return;
     setBusy(true);
     setMessage(null);
     try {
-      await client.call('dispatch.setStatus', { orderNo, rowVersion: order.rowVersion, status, reason });
+      await client.call('dispatch.setStatus', { orderNo, rowVersion: now.rowVersion, status, reason });
       setReasonFor(null);
       setStatusReason('');
       await afterChange(t('order.statusChanged', { status: t(`dispatchStatus.${status}`) }));
@@ -186,10 +197,11 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
   }
 
   async function saveVisit(v: { satisfaction: Satisfaction; reason: string; remarks: string }) {
-    if (!order) return;
+    const now = latest.current;
+    if (!now) return;
     setBusy(true);
     try {
-      await client.call('dispatch.returnVisit', { orderNo, rowVersion: order.rowVersion, ...v });
+      await client.call('dispatch.returnVisit', { orderNo, rowVersion: now.rowVersion, ...v });
       setVisit(null);
       await afterChange(t('order.visitSaved'));
     } catch (err) {
@@ -199,12 +211,19 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
     }
   }
 
-  async function saveLines(kind: EditorKind, lines: ContentLineInput[] | FeeLineInput[]): Promise<SaveOutcome> {
+  /**
+   * Lines are written over the row version the editor says they were based on (or, after the
+   * clerk chose to overwrite another desk's change, the one loaded now) — never simply the
+   * latest loaded one: the server replaces the lines as a set.
+   */
+  async function saveLines(kind: EditorKind, lines: ContentLineInput[] | FeeLineInput[], rowVersion: number, saved: () => void): Promise<SaveOutcome> {
     if (!order) return { ok: false };
     setMessage(null);
     try {
-      if (kind === 'content') await client.call('dispatch.saveContent', { orderNo, rowVersion: order.rowVersion, lines: lines as ContentLineInput[] });
-      else await client.call('dispatch.saveFees', { orderNo, rowVersion: order.rowVersion, lines: lines as FeeLineInput[] });
+      if (kind === 'content') await client.call('dispatch.saveContent', { orderNo, rowVersion, lines: lines as ContentLineInput[] });
+      else await client.call('dispatch.saveFees', { orderNo, rowVersion, lines: lines as FeeLineInput[] });
+      saved();
+      setLinesNote((n) => ({ ...n, [kind]: null }));
       await afterChange(t(kind === 'content' ? 'order.contentSaved' : 'order.feesSaved', { count: lines.length }));
       return { ok: true };
     } catch (err) {
@@ -213,14 +232,21 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
         setMessage({ kind: 'error', text: rest.length ? errorText(t, new ServiceError('INVALID_PARAMS', err.message, { issues: rest.map((m) => ({ path: '', message: m })) })) : t('lines.errors.fixCells') });
         return { ok: false, cellErrors: cells };
       }
-      setMessage({ kind: 'error', text: await failure(err) });
+      const text = await failure(err);
+      // The editor keeps the clerk's lines on their old version and explains the change in the tab.
+      if (err instanceof ServiceError && err.code === 'CONFLICT') setLinesNote((n) => ({ ...n, [kind]: text }));
+      setMessage({ kind: 'error', text });
       return { ok: false };
     }
   }
 
   // The editors keep the latest of these in a ref: no need for stable identities.
-  const saveContent = (lines: ContentLineInput[]) => saveLines('content', lines);
-  const saveFees = (lines: FeeLineInput[]) => saveLines('fees', lines);
+  const saveContent = (lines: ContentLineInput[], rowVersion: number, saved: () => void) => saveLines('content', lines, rowVersion, saved);
+  const saveFees = (lines: FeeLineInput[], rowVersion: number, saved: () => void) => saveLines('fees', lines, rowVersion, saved);
+  const conflictSettled = (kind: EditorKind) => () => {
+    setLinesNote((n) => ({ ...n, [kind]: null }));
+    setMessage(null);
+  };
   const onContentDirty = useCallback((d: boolean) => setDirty((p) => (p.content === d ? p : { ...p, content: d })), []);
   const onFeesDirty = useCallback((d: boolean) => setDirty((p) => (p.fees === d ? p : { ...p, fees: d })), []);
   const contentDefaults = useMemo(() => ({ engineerId: order?.engineerId ?? null, workType: order?.taskType ?? '' }), [order?.engineerId, order?.taskType]);
@@ -362,6 +388,11 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
           {detail && tab === 'content' && (
             <ContentLinesEditor
               lines={detail.contents}
+              version={detail.order.rowVersion}
+              changedBy={detail.order.updatedBy}
+              changedAt={detail.order.updatedAt}
+              conflictNote={linesNote.content}
+              onConflictSettled={conflictSettled('content')}
               engineers={engineers}
               defaults={contentDefaults}
               workTypes={workTypes}
@@ -375,6 +406,11 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
           {detail && tab === 'fees' && (
             <FeeLinesEditor
               lines={detail.fees}
+              version={detail.order.rowVersion}
+              changedBy={detail.order.updatedBy}
+              changedAt={detail.order.updatedAt}
+              conflictNote={linesNote.fees}
+              onConflictSettled={conflictSettled('fees')}
               savedTotals={detail.feeTotals}
               warranty={detail.order.warranty}
               readOnly={readOnly}
@@ -451,16 +487,7 @@ function StatusReasonDialog(props: { status: DispatchStatus; value: string; busy
   useEffect(() => ref.current?.focus(), []);
   const missing = props.value.trim() === '';
   return (
-    <div
-      className="modal-backdrop order-subdialog-backdrop"
-      onKeyDown={(e) => {
-        e.stopPropagation();
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          props.onCancel();
-        }
-      }}
-    >
+    <ModalBackdrop onEscape={props.onCancel}>
       <form
         className="dialog status-reason-dialog"
         role="dialog"
@@ -505,7 +532,7 @@ function StatusReasonDialog(props: { status: DispatchStatus; value: string; busy
           </button>
         </div>
       </form>
-    </div>
+    </ModalBackdrop>
   );
 }
 

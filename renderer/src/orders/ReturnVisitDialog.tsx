@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { satisfactions } from '../../../shared/dispatch/schemas.js';
+import { FormError, ModalBackdrop } from '../dialogs/ConfirmDialog.js';
 
 export type Satisfaction = (typeof satisfactions)[number];
 
@@ -40,16 +41,7 @@ export function ReturnVisitDialog({ orderNo, busy, error, onSave, onCancel }: Pr
   }
 
   return (
-    <div
-      className="modal-backdrop order-subdialog-backdrop"
-      onKeyDown={(e) => {
-        e.stopPropagation();
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          onCancel();
-        }
-      }}
-    >
+    <ModalBackdrop onEscape={onCancel}>
       <form className="dialog visit-dialog" role="dialog" aria-modal="true" aria-labelledby="visit-title" data-testid="visit-dialog" onSubmit={submit} noValidate>
         <div className="dialog-title" id="visit-title">
           {t('order.visit.title', { orderNo })}
@@ -99,11 +91,7 @@ export function ReturnVisitDialog({ orderNo, busy, error, onSave, onCancel }: Pr
             <textarea rows={3} value={remarks} maxLength={1000} data-testid="visit-remarks" onChange={(e) => setRemarks(e.target.value)} />
           </label>
           <p className="note">{t('order.visit.closes')}</p>
-          {error && (
-            <div className="form-error" role="alert">
-              {error}
-            </div>
-          )}
+          <FormError text={error} />
         </div>
         <div className="dialog-buttons">
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="visit-save">
@@ -114,6 +102,6 @@ export function ReturnVisitDialog({ orderNo, busy, error, onSave, onCancel }: Pr
           </button>
         </div>
       </form>
-    </div>
+    </ModalBackdrop>
   );
 }

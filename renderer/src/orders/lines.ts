@@ -257,3 +257,93 @@ export function issuesToCells(
   }
   return { cells, rest };
 }
+
+// ---------------------------------------------------------------- a change made meanwhile elsewhere
+
+// The server replaces an order's lines as a set. Lines edited on an older row version than the
+// one stored must never be sent with the newer version unless the clerk chose so knowing what
+// the other desk's change was and what saving would lose.
+
+/** The stored fields compared between versions, as the contract names them. */
+export const contentCompareFields = ['workDate', 'engineerId', 'workType', 'findings', 'workDone', 'faultCause', 'result', 'resultReason', 'hoursX100'] as const;
+export const feeCompareFields = ['feeType', 'amountFen', 'payer', 'settled', 'settledOn', 'remarks'] as const;
+
+type Values = { readonly id?: number } & Readonly<Record<string, unknown>>;
+
+const blank = (v: unknown) => (v === null || v === undefined ? '' : v);
+
+/** The fields (of `fields`) whose values differ; null, undefined and '' count as the same. */
+export function differingFields(a: Values, b: Values, fields: readonly string[]): string[] {
+  return fields.filter((f) => blank(a[f]) !== blank(b[f]));
+}
+
+/** How the stored lines differ from the ones the clerk's edits were based on. */
+export interface StoredChange<L> {
+  /** Only on the server: another desk added them. */
+  added: L[];
+  /** Changed at another desk since, with the fields changed. */
+  changed: { line: L; fields: string[] }[];
+  /** Deleted at another desk (as they were when the clerk read them). */
+  removed: L[];
+}
+
+export function storedChange<L extends Values & { id: number }>(base: readonly L[], stored: readonly L[], fields: readonly string[]): StoredChange<L> {
+  const before = new Map(base.map((l) => [l.id, l]));
+  const now = new Set(stored.map((l) => l.id));
+  const added: L[] = [];
+  const changed: { line: L; fields: string[] }[] = [];
+  for (const line of stored) {
+    const old = before.get(line.id);
+    if (!old) added.push(line);
+    else {
+      const diff = differingFields(old, line, fields);
+      if (diff.length) changed.push({ line, fields: diff });
+    }
+  }
+  return { added, changed, removed: base.filter((l) => !now.has(l.id)) };
+}
+
+export function hasStoredChange(change: StoredChange<unknown>): boolean {
+  return change.added.length + change.changed.length + change.removed.length > 0;
+}
+
+/** What saving the clerk's lines over the stored ones would lose of the other desk's work. */
+export interface OverwriteLoss<L> {
+  /** Lines another desk added or changed that the clerk's lines do not carry: saving deletes them. */
+  deleted: L[];
+  /** Lines another desk changed that the clerk's lines write differently: their values of `fields` go. */
+  replaced: { line: L; fields: string[] }[];
+  /** Lines another desk deleted that the clerk's lines still carry: they are saved again, as new lines. */
+  revived: number;
+}
+
+export function overwriteLoss<L extends Values & { id: number }>(change: StoredChange<L>, mine: readonly Values[], fields: readonly string[]): OverwriteLoss<L> {
+  const byId = new Map(mine.filter((l) => l.id !== undefined).map((l) => [l.id as number, l]));
+  const deleted: L[] = [];
+  const replaced: { line: L; fields: string[] }[] = [];
+  for (const line of change.added) if (!byId.has(line.id)) deleted.push(line);
+  for (const { line } of change.changed) {
+    const my = byId.get(line.id);
+    if (!my) deleted.push(line);
+    else {
+      const diff = differingFields(line, my, fields);
+      if (diff.length) replaced.push({ line, fields: diff });
+    }
+  }
+  const gone = new Set(change.removed.map((l) => l.id));
+  return { deleted, replaced, revived: mine.filter((l) => l.id !== undefined && gone.has(l.id)).length };
+}
+
+export function losesNothing(loss: OverwriteLoss<unknown>): boolean {
+  return loss.deleted.length + loss.replaced.length + loss.revived === 0;
+}
+
+/** The clerk's lines made fit to save over `stored`: lines deleted meanwhile are sent as new ones. */
+export function rebaseLines<I extends { id?: number }>(lines: readonly I[], stored: readonly { id: number }[]): I[] {
+  const now = new Set(stored.map((l) => l.id));
+  return lines.map((l) => {
+    if (l.id === undefined || now.has(l.id)) return l;
+    const { id: _gone, ...rest } = l;
+    return rest as I;
+  });
+}
