@@ -227,23 +227,15 @@ const nameOf = {
 
 /** The order's editable fields as display text (names for ids), keyed by input field. */
 function currentValues(db: DB, row: OrderRow): Record<keyof OrderInput, string> {
+  const text = Object.fromEntries(
+    Object.entries(rawValues(row)).map(([field, value]) => [field, value === null || value === undefined ? '' : String(value)]),
+  ) as Record<keyof OrderInput, string>;
   return {
+    ...text,
     contractId: row.contract_no ?? '',
-    customer: row.customer,
-    project: row.project ?? '',
-    address: row.address ?? '',
     regionId: nameOf.region(db, row.region_id),
     taskTypeId: nameOf.taskType(db, row.task_type_id),
     warranty: row.warranty ? 'true' : 'false',
-    contact: row.contact ?? '',
-    phone: row.phone ?? '',
-    deviceName: row.device_name ?? '',
-    deviceModel: row.device_model ?? '',
-    devicePartNo: row.device_part_no ?? '',
-    deviceSerialNo: row.device_serial_no ?? '',
-    problem: row.problem ?? '',
-    urgency: row.urgency,
-    expectedAt: row.expected_at ?? '',
     engineerId: nameOf.engineer(db, row.engineer_id),
   };
 }
