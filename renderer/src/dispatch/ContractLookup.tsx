@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { resultBar } from '../modules/resultBar.js';
 import { useTranslation } from 'react-i18next';
 import { contractLookup } from '../../../shared/modules/lookups.js';
 import { DEFAULT_ROW_CAP, type Condition, type QueryRequest, type QueryResult, type Row } from '../../../shared/query.js';
 import type { ApiClient } from '../api/client.js';
 import { DataGrid } from '../grid/DataGrid.js';
 import { useListLayout } from '../grid/useListLayout.js';
-import { errorText } from '../i18n/errors.js';
 import { DialogWindow } from '../dialogs/ConfirmDialog.js';
 import './dispatch.css';
 
@@ -106,16 +106,7 @@ export function ContractLookup({ client, onPick, onCancel }: Props) {
     row?.querySelector<HTMLElement>('.ag-cell')?.focus();
   };
 
-  const nf = new Intl.NumberFormat(i18n.language);
-  let bar: { text: string; kind: 'info' | 'capped' | 'error' | 'busy' } = { text: '', kind: 'info' };
-  if (state.phase === 'loading') bar = { text: t('result.loading'), kind: 'busy' };
-  else if (state.phase === 'failed') bar = { text: t('result.failed', { message: errorText(t, state.error) }), kind: 'error' };
-  else if (state.phase === 'done') {
-    const { result } = state;
-    if (result.capped) bar = { text: t('lookup.capped', { shown: nf.format(result.rows.length), total: nf.format(result.total) }), kind: 'capped' };
-    else if (result.total === 0) bar = { text: t('result.none'), kind: 'info' };
-    else bar = { text: t('result.count', { total: nf.format(result.total) }), kind: 'info' };
-  }
+  const bar = resultBar(t, i18n.language, state, 'lookup.capped');
   const done = state.phase === 'done' ? state.result : null;
 
   return (

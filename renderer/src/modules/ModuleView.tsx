@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { resultBar } from './resultBar.js';
 import { useTranslation } from 'react-i18next';
 import type { ModuleDef } from '../../../shared/modules/types.js';
 import type { QueryRequest, QueryResult, Row } from '../../../shared/query.js';
@@ -112,15 +113,7 @@ export function ModuleView({ client, module, canExportAll, role }: Props) {
   const setQuery = (next: Partial<StoredQuery>) => update((l) => ({ ...l, query: { ...storedQuery(module, l.query), ...next } }));
 
   const nf = new Intl.NumberFormat(i18n.language);
-  let bar: { text: string; kind: 'info' | 'capped' | 'error' | 'busy' } = { text: '', kind: 'info' };
-  if (state.phase === 'loading') bar = { text: t('result.loading'), kind: 'busy' };
-  else if (state.phase === 'failed') bar = { text: t('result.failed', { message: errorText(t, state.error) }), kind: 'error' };
-  else if (state.phase === 'done') {
-    const { result } = state;
-    if (result.capped) bar = { text: t('result.capped', { shown: nf.format(result.rows.length), total: nf.format(result.total) }), kind: 'capped' };
-    else if (result.total === 0) bar = { text: t('result.none'), kind: 'info' };
-    else bar = { text: t('result.count', { total: nf.format(result.total) }), kind: 'info' };
-  }
+  const bar = resultBar(t, i18n.language, state);
   const done = state.phase === 'done' ? state : null;
   const fields = module.anyFields
     .map((f) => module.columns.find((c) => c.field === f))
