@@ -15,6 +15,24 @@ import {
   taskTypeSchema,
 } from './dispatch/schemas.js';
 import { dispatchStatuses } from './modules/dispatch.js';
+import {
+  adjustmentInputSchema,
+  docNoSchema,
+  issueInputSchema,
+  materialLineInputSchema,
+  orderMaterialsSchema,
+  owedInputSchema,
+  partBalanceSchema,
+  partInputSchema,
+  partOptionSchema,
+  planLineSchema,
+  receiptInputSchema,
+  returnInputSchema,
+  serialInfoSchema,
+  stockDocumentSchema,
+  warehouseInputSchema,
+  warehouseSchema,
+} from './warehouse/schemas.js';
 
 // The one service contract: every method, its params and its result, declared once and
 // served over Electron IPC (local database) and HTTP (server) alike.
@@ -125,6 +143,12 @@ export const contract = {
       rowVersion: z.number().int(),
       status: z.enum(dispatchStatuses),
       reason: z.string().trim().max(500).default(''),
+      /**
+       * Completing an order whose planned parts are not all issued: record the shortfall as
+       * owed parts (欠件) in the same transaction. Without it such a completion is REFUSED
+       * (reason MATERIALS_NOT_ISSUED, naming the parts); the clerk may reduce the plan instead.
+       */
+      owed: owedInputSchema.optional(),
     }),
     result: z.object({ rowVersion: z.number().int() }),
   },
@@ -222,6 +246,71 @@ export const contract = {
     auth: true,
     params: noParams,
     result: z.object({ engineers: z.array(engineerSchema) }),
+  },
+  // ---- the warehouse's work (issue 8): parts, stock, documents, materials, owed parts ----
+  // Refusals are REFUSED with `reason` {code, params} (see shared/warehouse/reasons.ts), which
+  // the client translates; posted documents are never changed: stock.reverse undoes one.
+  'parts.query': { auth: true, params: queryRequestSchema, result: queryResultSchema },
+  /** Active parts for pickers (part no or name contains `search`, `*` allowed). */
+  'parts.options': {
+    auth: true,
+    params: z.strictObject({ search: z.string().max(100).default(''), limit: z.number().int().min(1).max(200).default(50) }),
+    result: z.object({ parts: z.array(partOptionSchema) }),
+  },
+  'parts.save': { auth: true, params: z.strictObject({ part: partInputSchema }), result: z.object({ id: z.number().int() }) },
+  'warehouses.list': { auth: true, params: noParams, result: z.object({ warehouses: z.array(warehouseSchema) }) },
+  'warehouses.save': { auth: true, params: z.strictObject({ warehouse: warehouseInputSchema }), result: z.object({ id: z.number().int() }) },
+  'stock.query': { auth: true, params: queryRequestSchema, result: queryResultSchema },
+  'ledger.query': { auth: true, params: queryRequestSchema, result: queryResultSchema },
+  /** One part's balance in every warehouse, with the serials in stock there. */
+  'stock.balance': { auth: true, params: z.strictObject({ partId: z.number().int().positive() }), result: partBalanceSchema },
+  /** Where is serial X: its state and place now and every movement, for each part that has it. */
+  'serials.find': {
+    auth: true,
+    params: z.strictObject({ serialNo: z.string().trim().min(1).max(60) }),
+    result: z.object({ serials: z.array(serialInfoSchema) }),
+  },
+  'stock.receive': { auth: true, params: receiptInputSchema, result: z.object({ docNo: z.string() }) },
+  'stock.adjust': { auth: true, params: adjustmentInputSchema, result: z.object({ docNo: z.string() }) },
+  /** 红冲: a reversing document that undoes a posted one (never twice, never a reversal). */
+  'stock.reverse': {
+    auth: true,
+    params: z.strictObject({ docNo: docNoSchema, reason: z.string().trim().min(1, 'Say why it is reversed.').max(500) }),
+    result: z.object({ docNo: z.string() }),
+  },
+  'documents.get': { auth: true, params: z.strictObject({ docNo: docNoSchema }), result: stockDocumentSchema },
+  'issues.query': { auth: true, params: queryRequestSchema, result: queryResultSchema },
+  /** The lines an issue for the order would take: planned minus issued, and open owed parts. */
+  'issues.fromPlan': { auth: true, params: z.strictObject({ orderNo: orderNoSchema }), result: z.object({ lines: z.array(planLineSchema) }) },
+  'issues.post': { auth: true, params: issueInputSchema, result: z.object({ docNo: z.string() }) },
+  'returns.query': { auth: true, params: queryRequestSchema, result: queryResultSchema },
+  'returns.post': { auth: true, params: returnInputSchema, result: z.object({ docNo: z.string() }) },
+  'materials.query': { auth: true, params: queryRequestSchema, result: queryResultSchema },
+  /** An order's materials tab: the plan with issued/returned/used, owed parts, swaps, documents. */
+  'materials.get': { auth: true, params: z.strictObject({ orderNo: orderNoSchema }), result: orderMaterialsSchema },
+  /** The order's planned parts as a set (bumps the order's rowVersion, like its other lines). */
+  'materials.save': {
+    auth: true,
+    params: z.strictObject({ orderNo: orderNoSchema, rowVersion: z.number().int(), lines: z.array(materialLineInputSchema).max(200) }),
+    result: z.object({ rowVersion: z.number().int() }),
+  },
+  'owed.query': { auth: true, params: queryRequestSchema, result: queryResultSchema },
+  /** An owed part recorded by hand. */
+  'owed.create': {
+    auth: true,
+    params: owedInputSchema.extend({ orderNo: orderNoSchema, partId: z.number().int().positive(), quantity: z.number().int().min(1).max(1_000_000) }),
+    result: z.object({ id: z.number().int() }),
+  },
+  'owed.update': {
+    auth: true,
+    params: owedInputSchema.extend({ id: z.number().int().positive(), rowVersion: z.number().int() }),
+    result: z.object({ rowVersion: z.number().int() }),
+  },
+  /** 已关闭: the part will not be supplied (with the reason). */
+  'owed.close': {
+    auth: true,
+    params: z.strictObject({ id: z.number().int().positive(), rowVersion: z.number().int(), reason: z.string().trim().min(1).max(500) }),
+    result: z.object({ rowVersion: z.number().int() }),
   },
   // The signed-in user's layout of one list (a module id, or a lookup/detail list's id).
   'layout.get': {

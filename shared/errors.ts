@@ -43,12 +43,22 @@ export interface ErrorIssue {
   message: string;
 }
 
+/**
+ * Why a business rule refused a request or what conflicted, as a code the client translates
+ * (`reasons.<code>` in the locales) with its values; the English message stays for logs and curl.
+ */
+export interface ErrorReason {
+  code: string;
+  params?: Record<string, string | number>;
+}
+
 export interface ErrorBody {
   error: {
     code: ErrorCode;
     message: string;
     issues?: ErrorIssue[];
     retryAfterSeconds?: number;
+    reason?: ErrorReason;
   };
 }
 
@@ -56,23 +66,26 @@ export class ServiceError extends Error {
   readonly code: ErrorCode;
   readonly issues?: ErrorIssue[];
   readonly retryAfterSeconds?: number;
+  readonly reason?: ErrorReason;
 
   constructor(
     code: ErrorCode,
     message: string,
-    extra: { issues?: ErrorIssue[]; retryAfterSeconds?: number } = {},
+    extra: { issues?: ErrorIssue[]; retryAfterSeconds?: number; reason?: ErrorReason } = {},
   ) {
     super(message);
     this.name = 'ServiceError';
     this.code = code;
     this.issues = extra.issues;
     this.retryAfterSeconds = extra.retryAfterSeconds;
+    this.reason = extra.reason;
   }
 
   toBody(): ErrorBody {
     const error: ErrorBody['error'] = { code: this.code, message: this.message };
     if (this.issues) error.issues = this.issues;
     if (this.retryAfterSeconds !== undefined) error.retryAfterSeconds = this.retryAfterSeconds;
+    if (this.reason) error.reason = this.reason;
     return { error };
   }
 
@@ -83,6 +96,7 @@ export class ServiceError extends Error {
     return new ServiceError(e.code, String(e.message ?? e.code), {
       issues: e.issues,
       retryAfterSeconds: e.retryAfterSeconds,
+      reason: e.reason && typeof e.reason.code === 'string' ? e.reason : undefined,
     });
   }
 }

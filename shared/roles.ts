@@ -10,6 +10,12 @@ export const EXPORT_ALL_ROLES: readonly Role[] = ['manager', 'admin'];
 /** Who may write dispatch orders and the region tree: warehouse staff read orders but only issue and take back parts. */
 export const ORDER_WRITE_ROLES: readonly Role[] = ['clerk', 'manager', 'admin'];
 
+/** Who posts stock documents (receipts, adjustments, issues, returns, reversals) and keeps the parts catalogue and warehouses. */
+export const WAREHOUSE_ROLES: readonly Role[] = ['warehouse', 'admin'];
+
+/** Who plans an order's materials and records owed parts: the clerk's side, as for orders. */
+export const MATERIAL_PLAN_ROLES: readonly Role[] = ORDER_WRITE_ROLES;
+
 /**
  * Methods only some roles may call, checked once by the backend before the handler (FORBIDDEN
  * otherwise). A method not listed is open to every signed-in user.
@@ -27,6 +33,17 @@ export const writeRoles: { readonly [M in MethodName]?: readonly Role[] } = {
   'regions.delete': ORDER_WRITE_ROLES,
   'regions.move': ORDER_WRITE_ROLES,
   'taskTypes.save': ['admin'],
+  'parts.save': WAREHOUSE_ROLES,
+  'warehouses.save': WAREHOUSE_ROLES,
+  'stock.receive': WAREHOUSE_ROLES,
+  'stock.adjust': WAREHOUSE_ROLES,
+  'stock.reverse': WAREHOUSE_ROLES,
+  'issues.post': WAREHOUSE_ROLES,
+  'returns.post': WAREHOUSE_ROLES,
+  'materials.save': MATERIAL_PLAN_ROLES,
+  'owed.create': MATERIAL_PLAN_ROLES,
+  'owed.update': MATERIAL_PLAN_ROLES,
+  'owed.close': MATERIAL_PLAN_ROLES,
 };
 
 /** Whether a role may call a method (see writeRoles). */

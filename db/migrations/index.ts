@@ -4,6 +4,7 @@ import { userLayouts } from './003_user_layouts.js';
 import { serviceWork } from './004_service_work.js';
 import { taskTypes } from './005_task_types.js';
 import { orderAudit } from './006_order_audit.js';
+import { warehouse } from './007_warehouse.js';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. A database's PRAGMA user_version is the last one applied. */
-export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit];
+export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse];

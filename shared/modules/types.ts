@@ -64,6 +64,6 @@ export const moduleIds = [
 ] as const;
 export type ModuleId = (typeof moduleIds)[number];
 
-/** Lists that are not modules but use the shared grid: the contract lookup of the create window. */
-export const lookupIds = ['contracts'] as const;
+/** Lists that are not modules but use the shared grid: the contract lookup of the create window and the store's lists. */
+export const lookupIds = ['contracts', 'stock', 'ledger', 'parts'] as const;
 export type ListId = ModuleId | (typeof lookupIds)[number];

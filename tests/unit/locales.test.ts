@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import zh from '../../resources/locales/zh-CN/translation.json' with { type: 'json' };
-import en from '../../resources/locales/en/translation.json' with { type: 'json' };
-import { modules } from '../../shared/modules/index.js';
+import { localeFiles, translations } from '../../renderer/src/i18n/resources.js';
+import { modules, warehouseLists } from '../../shared/modules/index.js';
+import { reasonCodes } from '../../shared/warehouse/reasons.js';
+
+const zh = translations['zh-CN'];
+const en = translations.en;
 import { ErrorCodes } from '../../shared/errors.js';
 
 type Tree = { [key: string]: string | Tree };
@@ -29,9 +32,20 @@ describe('locales', () => {
     for (const [key, text] of zhKeys) expect(placeholders(enKeys.get(key) ?? ''), key).toEqual(placeholders(text));
   });
 
+  it('the locale files of a language never define the same top-level key twice', () => {
+    for (const files of Object.values(localeFiles)) {
+      const keys = files.flatMap((f) => Object.keys(f));
+      expect(keys.length).toBe(new Set(keys).size);
+    }
+  });
+
+  it('every refusal reason code has a text', () => {
+    expect(reasonCodes.filter((code) => !zhKeys.has(`reasons.${code}`))).toEqual([]);
+  });
+
   it('every label a module definition names exists, enum values included', () => {
     const missing: string[] = [];
-    for (const m of modules) {
+    for (const m of [...modules, ...warehouseLists]) {
       if (!zhKeys.has(m.labelKey)) missing.push(m.labelKey);
       for (const c of m.columns) {
         if (!zhKeys.has(c.labelKey)) missing.push(c.labelKey);

@@ -1,7 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import zhCN from '../../../resources/locales/zh-CN/translation.json';
-import en from '../../../resources/locales/en/translation.json';
+import { translations } from './resources.js';
 
 export const languages = ['zh-CN', 'en'] as const;
 export type Language = (typeof languages)[number];
@@ -41,7 +40,7 @@ export async function initI18n(): Promise<typeof i18next> {
   const lng = storedLanguage();
   document.documentElement.lang = lng;
   await i18next.use(initReactI18next).init({
-    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+    resources: { 'zh-CN': { translation: translations['zh-CN'] }, en: { translation: translations.en } },
     lng,
     fallbackLng: 'zh-CN',
     supportedLngs: [...languages],
