@@ -4,13 +4,13 @@ import { Auth, type AuthOptions, type Session } from './auth.js';
 import { queryContent, queryContracts, queryDispatch, queryFees } from './services/dispatch.js';
 import {
   businessTimeZone,
+  keepBusinessOffset,
   createOrder,
   deleteOrders,
   getOrder,
   returnVisit,
   saveContent,
   saveFees,
-  setStatus,
   suggestWarrantyFor,
   updateOrder,
   type Actor,
@@ -19,6 +19,12 @@ import { createRegion, deleteRegion, moveRegion, regionTree, renameRegion } from
 import { listEngineers, listTaskTypes, saveTaskType } from './services/reference.js';
 import { ExportJobs, type ExportJobsOptions } from './services/export.js';
 import { getLayout, saveLayout } from './services/layouts.js';
+import { runModuleQuery } from './services/query.js';
+import { getDocument, postAdjustment, postIssue, postReceipt, postReturn, reverseDocument } from './services/warehouse/documents.js';
+import { getMaterials, issueFromPlan, saveMaterials } from './services/warehouse/materials.js';
+import { closeOwed, createOwed, setStatusWithMaterials, updateOwed } from './services/warehouse/owed.js';
+import { findSerial, listWarehouses, partBalance, partOptions, savePart, saveWarehouse } from './services/warehouse/catalogue.js';
+import { issueModule, ledgerList, materialsModule, owedModule, partsList, returnModule, stockList } from '../shared/modules/index.js';
 import { contract, isMethodName, type MethodName, type ParamsOf, type ResultOf } from '../shared/contract.js';
 import { ServiceError, type ErrorIssue } from '../shared/errors.js';
 import { mayCall } from '../shared/roles.js';
@@ -47,6 +53,7 @@ export class Backend {
     const now = options.now ?? (() => new Date());
     // The business time zone of the days (SN date, 三包 today, settled day), read once.
     const timeZone = businessTimeZone(db);
+    keepBusinessOffset(db, timeZone, now());
     const actor = (ctx: { session: Session | null }): Actor => ({ user: ctx.session!.user, now: now(), timeZone });
     this.auth = new Auth(db, options.auth);
     this.exports = new ExportJobs(db, options.exports);
@@ -68,7 +75,7 @@ export class Backend {
       'dispatch.create': (p, ctx) => createOrder(db, p.order, actor(ctx)),
       'dispatch.update': (p, ctx) => updateOrder(db, p.orderNo, p.rowVersion, p.order, actor(ctx)),
       'dispatch.delete': (p, ctx) => deleteOrders(db, p.orderNos, actor(ctx)),
-      'dispatch.setStatus': (p, ctx) => setStatus(db, p, actor(ctx)),
+      'dispatch.setStatus': (p, ctx) => setStatusWithMaterials(db, p, actor(ctx)),
       'dispatch.returnVisit': (p, ctx) => returnVisit(db, p, actor(ctx)),
       'dispatch.saveContent': (p, ctx) => saveContent(db, p, actor(ctx)),
       'dispatch.saveFees': (p, ctx) => saveFees(db, p, actor(ctx)),
@@ -87,6 +94,31 @@ export class Backend {
       'export.start': (p, ctx) => this.exports.start(ctx.session!.user, p),
       'export.progress': (p, ctx) => this.exports.progress(ctx.session!.user, p.jobId),
       'export.cancel': (p, ctx) => this.exports.cancel(ctx.session!.user, p.jobId),
+      'parts.query': (p) => runModuleQuery(db, partsList, p),
+      'parts.options': (p) => partOptions(db, p.search, p.limit),
+      'parts.save': (p, ctx) => savePart(db, p.part, actor(ctx)),
+      'warehouses.list': () => listWarehouses(db),
+      'warehouses.save': (p) => saveWarehouse(db, p.warehouse),
+      'stock.query': (p) => runModuleQuery(db, stockList, p),
+      'ledger.query': (p) => runModuleQuery(db, ledgerList, p),
+      'stock.balance': (p) => partBalance(db, p.partId),
+      'serials.find': (p) => findSerial(db, p.serialNo),
+      'stock.receive': (p, ctx) => postReceipt(db, p, actor(ctx)),
+      'stock.adjust': (p, ctx) => postAdjustment(db, p, actor(ctx)),
+      'stock.reverse': (p, ctx) => reverseDocument(db, p.docNo, p.reason, actor(ctx)),
+      'documents.get': (p) => getDocument(db, p.docNo),
+      'issues.query': (p) => runModuleQuery(db, issueModule, p),
+      'issues.fromPlan': (p) => issueFromPlan(db, p.orderNo),
+      'issues.post': (p, ctx) => postIssue(db, p, actor(ctx)),
+      'returns.query': (p) => runModuleQuery(db, returnModule, p),
+      'returns.post': (p, ctx) => postReturn(db, p, actor(ctx)),
+      'materials.query': (p) => runModuleQuery(db, materialsModule, p),
+      'materials.get': (p) => getMaterials(db, p.orderNo),
+      'materials.save': (p, ctx) => saveMaterials(db, p, actor(ctx)),
+      'owed.query': (p) => runModuleQuery(db, owedModule, p),
+      'owed.create': (p, ctx) => createOwed(db, p, actor(ctx)),
+      'owed.update': (p, ctx) => updateOwed(db, p, actor(ctx)),
+      'owed.close': (p, ctx) => closeOwed(db, p, actor(ctx)),
       'layout.get': (p, ctx) => ({ layout: getLayout(db, ctx.session!.user.id, p.list) }),
       'layout.save': (p, ctx) => {
         saveLayout(db, ctx.session!.user.id, p.list, p.layout);

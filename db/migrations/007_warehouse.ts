@@ -328,6 +328,28 @@ LEFT JOIN parts p ON p.id = g.part_id
 LEFT JOIN warehouses w ON w.id = g.warehouse_id
 LEFT JOIN users u ON u.id = g.user_id;
 
+-- The fees list shows the chargeable parts used on each order as computed parts lines (used ×
+-- unit price, payer the customer), never typed twice; their ids are the negated material ids.
+DROP VIEW service_fee_list;
+CREATE VIEW service_fee_list AS
+SELECT f.id, f.order_id, o.order_no, o.status, o.customer, r.name AS region, t.name AS task_type,
+       o.warranty, e.name AS engineer, f.fee_type, f.amount_fen, f.payer, f.settled, f.settled_on,
+       f.remarks, f.created_at
+FROM service_fees f
+LEFT JOIN dispatch_orders o ON o.id = f.order_id
+LEFT JOIN sales_regions r ON r.id = o.region_id
+LEFT JOIN task_types t ON t.id = o.task_type_id
+LEFT JOIN engineers e ON e.id = o.engineer_id
+UNION ALL
+SELECT -m.id, m.order_id, m.order_no, o.status, m.customer, r.name, t.name, o.warranty, m.engineer, 'parts',
+       (m.issued_qty - m.returned_qty) * m.unit_price_fen, 'customer', 0, NULL,
+       m.part_no || ' ' || m.part_name || ' ×' || (m.issued_qty - m.returned_qty), m.created_at
+FROM order_materials m
+LEFT JOIN dispatch_orders o ON o.id = m.order_id
+LEFT JOIN sales_regions r ON r.id = o.region_id
+LEFT JOIN task_types t ON t.id = o.task_type_id
+WHERE m.payer = 'customer' AND m.issued_qty > m.returned_qty;
+
 CREATE VIEW part_list AS
 SELECT p.id, p.part_no, p.name, p.spec, p.unit, p.unit_price_fen, p.serial_tracked, p.active,
        ifnull((SELECT sum(b.quantity) FROM stock_balances b JOIN warehouses w ON w.id = b.warehouse_id

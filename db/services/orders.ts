@@ -15,6 +15,7 @@ import { nextStatuses, refusalMessage, transitionRefusal } from '../../shared/di
 import { DEFAULT_TIME_ZONE, dayIn, isTimeZone, suggestWarranty, type WarrantySuggestion } from '../../shared/dispatch/warranty.js';
 import type { DispatchStatus } from '../../shared/modules/dispatch.js';
 import { formatFen } from '../../shared/money.js';
+import { materialFees } from './warehouse/materials.js';
 
 // 售服派工单: create, modify, delete, status, return visit, and the order's content and fee
 // lines. Every write is one IMMEDIATE transaction (the write lock is taken before anything is
@@ -39,6 +40,19 @@ export function businessTimeZone(db: DB): string {
   const zone = stored?.trim() || DEFAULT_TIME_ZONE;
   if (!isTimeZone(zone)) throw new Error(`meta time_zone "${zone}" is not an IANA time zone name (e.g. Asia/Shanghai).`);
   return zone;
+}
+
+/**
+ * Keeps meta `utc_offset_minutes` at the business time zone's offset now, so views can tell the
+ * business day (owed parts overdue). Written at start only when it differs.
+ */
+export function keepBusinessOffset(db: DB, timeZone: string, now: Date): void {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(now).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  const minutes = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+  const value = `${minutes >= 0 ? '+' : ''}${minutes}`;
+  const stored = db.prepare("SELECT value FROM meta WHERE key = 'utc_offset_minutes'").pluck().get() as string | undefined;
+  if (stored !== value) db.prepare("INSERT INTO meta (key, value) VALUES ('utc_offset_minutes', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(value);
 }
 
 /** The business day ('YYYY-MM-DD') of the actor's moment. */
@@ -169,7 +183,7 @@ function noSuchOrder(orderNo: string): never {
 }
 
 /** The stored order for a write at `rowVersion`: CONFLICT when it changed (or went) meanwhile. */
-function orderForWrite(db: DB, orderNo: string, rowVersion: number): OrderRow {
+export function orderForWrite(db: DB, orderNo: string, rowVersion: number): OrderRow {
   const row = orderRow(db, orderNo);
   if (!row) throw new ServiceError('CONFLICT', `Dispatch order ${orderNo} has been deleted meanwhile.`);
   if (row.row_version !== rowVersion) {
@@ -240,7 +254,7 @@ function currentValues(db: DB, row: OrderRow): Record<keyof OrderInput, string> 
   };
 }
 
-function addHistory(
+export function addHistory(
   db: DB,
   orderId: number,
   rowVersion: number,
@@ -484,10 +498,13 @@ export function deleteOrders(db: DB, orderNos: readonly string[], actor: Actor):
         .prepare(
           `SELECT o.id, o.order_no, o.status,
                   (SELECT count(*) FROM service_contents c WHERE c.order_id = o.id) AS contents,
-                  (SELECT count(*) FROM service_fees f WHERE f.order_id = o.id) AS fees
+                  (SELECT count(*) FROM service_fees f WHERE f.order_id = o.id) AS fees,
+                  (SELECT count(*) FROM order_materials m WHERE m.order_id = o.id)
+                  + (SELECT count(*) FROM owed_parts w WHERE w.order_id = o.id)
+                  + (SELECT count(*) FROM stock_documents d WHERE d.order_id = o.id) AS materials
            FROM dispatch_orders o WHERE o.order_no IN (SELECT value FROM json_each(?))`,
         )
-        .all(JSON.stringify(unique)) as { id: number; order_no: string; status: DispatchStatus; contents: number; fees: number }[];
+        .all(JSON.stringify(unique)) as { id: number; order_no: string; status: DispatchStatus; contents: number; fees: number; materials: number }[];
       const missing = unique.filter((n) => !rows.some((r) => r.order_no === n));
       if (missing.length) {
         throw new ServiceError('CONFLICT', `Nothing was deleted: ${missing.join(', ')} no longer exist(s); another desk may have deleted it.`);
@@ -500,11 +517,11 @@ export function deleteOrders(db: DB, orderNos: readonly string[], actor: Actor):
             'can be deleted; cancelled and later orders stay for history.',
         );
       }
-      const used = rows.filter((r) => r.contents > 0 || r.fees > 0);
+      const used = rows.filter((r) => r.contents > 0 || r.fees > 0 || r.materials > 0);
       if (used.length) {
-        const list = used.map((r) => `${r.order_no} (${r.contents} content, ${r.fees} fee lines)`).join(', ');
+        const list = used.map((r) => `${r.order_no} (${r.contents} content, ${r.fees} fee lines, ${r.materials} materials records)`).join(', ');
         refused(
-          `Nothing was deleted: ${list} ${used.length === 1 ? 'has' : 'have'} service content or fees. ` +
+          `Nothing was deleted: ${list} ${used.length === 1 ? 'has' : 'have'} service content, fees or materials. ` +
             'An order with lines cannot be deleted; cancel it instead (cancelled orders stay for the history).',
         );
       }
@@ -829,7 +846,8 @@ export function feeTotals(db: DB, orderId: number): OrderDetail['feeTotals'] {
        FROM service_fees WHERE order_id = ?`,
     )
     .get(orderId) as OrderDetail['feeTotals'];
-  return t;
+  const parts = materialFees(db, orderId).reduce((sum, m) => sum + m.amountFen, 0);
+  return { customer: t.customer + parts, company: t.company, all: t.all + parts };
 }
 
 export function getOrder(db: DB, orderNo: string): OrderDetail {
@@ -938,7 +956,15 @@ export function getOrder(db: DB, orderNo: string): OrderDetail {
          WHERE h.order_id = ? ORDER BY h.id DESC`,
       )
       .all(r.id) as HistoryEntry[];
-    return { order, contents, fees, feeTotals: feeTotals(db, r.id), history, nextStatuses: nextStatuses(r.status) };
+    return {
+      order,
+      contents,
+      fees,
+      materialFees: materialFees(db, r.id),
+      feeTotals: feeTotals(db, r.id),
+      history,
+      nextStatuses: nextStatuses(r.status),
+    };
   });
   // DEFERRED: one consistent snapshot of the order and its lines.
   return read();

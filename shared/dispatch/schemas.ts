@@ -143,7 +143,11 @@ export const orderDetailSchema = z.object({
   order: dispatchOrderSchema,
   contents: z.array(contentLineSchema),
   fees: z.array(feeLineSchema),
-  /** Sums per payer and in all, integer fen. */
+  /** Chargeable parts used (售服材料, payer customer): computed parts lines, used × unit price, never typed. */
+  materialFees: z.array(
+    z.object({ id, partNo: z.string(), partName: z.string(), used: z.number().int(), unitPriceFen: z.number().int(), amountFen: z.number().int() }),
+  ),
+  /** Sums per payer and in all, integer fen: the fee lines and the computed parts lines. */
   feeTotals: z.object({ customer: z.number().int(), company: z.number().int(), all: z.number().int() }),
   history: z.array(historyEntrySchema),
   /** Statuses the order may move to now (the status machine, shared/dispatch/status.ts). */
