@@ -11,7 +11,8 @@ import {
   type HistoryEntry,
   type OrderDetail,
 } from '../../shared/dispatch/schemas.js';
-import { nextStatuses, refusalMessage, transitionRefusal } from '../../shared/dispatch/status.js';
+import { nextStatuses, refusalMessage, transitionRefusal, type RefusalReason } from '../../shared/dispatch/status.js';
+import { refusal } from '../../shared/reasons.js';
 import { DEFAULT_TIME_ZONE, dayIn, isTimeZone, suggestWarranty, type WarrantySuggestion } from '../../shared/dispatch/warranty.js';
 import type { DispatchStatus } from '../../shared/modules/dispatch.js';
 import { formatFen } from '../../shared/money.js';
@@ -163,8 +164,9 @@ function invalid(issues: ErrorIssue[]): never {
   throw new ServiceError('INVALID_PARAMS', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
 }
 
-function refused(message: string): never {
-  throw new ServiceError('REFUSED', message);
+/** A refused status change: its reason (shared/dispatch/status.ts) and the two statuses. */
+function statusRefusal(reason: RefusalReason, from: DispatchStatus, to: DispatchStatus) {
+  return refusal('STATUS_REFUSED', { reason, from, to, english: refusalMessage(reason, from, to).slice(`${from} → ${to}: `.length) });
 }
 
 function userName(db: DB, id: number | null): string {
@@ -185,7 +187,7 @@ function noSuchOrder(orderNo: string): never {
 /** The stored order for a write at `rowVersion`: CONFLICT when it changed (or went) meanwhile. */
 export function orderForWrite(db: DB, orderNo: string, rowVersion: number): OrderRow {
   const row = orderRow(db, orderNo);
-  if (!row) throw new ServiceError('CONFLICT', `Dispatch order ${orderNo} has been deleted meanwhile.`);
+  if (!row) throw refusal('ORDER_DELETED', { orderNo }, 'CONFLICT');
   if (row.row_version !== rowVersion) {
     // What changed since the version the client read, as the order stands now.
     const changes = db
@@ -424,13 +426,10 @@ export function updateOrder(db: DB, orderNo: string, rowVersion: number, input: 
     .transaction(() => {
       const before = orderForWrite(db, orderNo, rowVersion);
       if (before.status === 'visited' || before.status === 'cancelled') {
-        refused(`Dispatch order ${orderNo} is ${before.status === 'visited' ? 'closed' : 'cancelled'}; it can no longer be modified.`);
+        throw refusal('ORDER_CLOSED', { orderNo, status: before.status });
       }
       if (input.engineerId === null && before.engineer_id !== null && before.status !== 'pending') {
-        refused(
-          `Dispatch order ${orderNo} is ${before.status}; its engineer cannot be removed. ` +
-            'Choose another engineer, or set the order back to pending first.',
-        );
+        throw refusal('ENGINEER_REQUIRED', { orderNo, status: before.status });
       }
       // The window edits to the minute: an expected time equal to the stored one to the minute
       // is the stored one (not a change, and not checked against "not in the past").
@@ -507,23 +506,17 @@ export function deleteOrders(db: DB, orderNos: readonly string[], actor: Actor):
         .all(JSON.stringify(unique)) as { id: number; order_no: string; status: DispatchStatus; contents: number; fees: number; materials: number }[];
       const missing = unique.filter((n) => !rows.some((r) => r.order_no === n));
       if (missing.length) {
-        throw new ServiceError('CONFLICT', `Nothing was deleted: ${missing.join(', ')} no longer exist(s); another desk may have deleted it.`);
+        throw refusal('ORDERS_GONE', { orders: missing.join(', ') }, 'CONFLICT');
       }
       const kept = rows.filter((r) => r.status !== 'pending' && r.status !== 'dispatched');
       if (kept.length) {
         const list = kept.map((r) => `${r.order_no} (${r.status})`).join(', ');
-        refused(
-          `Nothing was deleted: ${list} ${kept.length === 1 ? 'is' : 'are'} past dispatch. Only pending or dispatched orders ` +
-            'can be deleted; cancelled and later orders stay for history.',
-        );
+        throw refusal('DELETE_PAST_DISPATCH', { orders: list, count: kept.length });
       }
       const used = rows.filter((r) => r.contents > 0 || r.fees > 0 || r.materials > 0);
       if (used.length) {
         const list = used.map((r) => `${r.order_no} (${r.contents} content, ${r.fees} fee lines, ${r.materials} materials records)`).join(', ');
-        refused(
-          `Nothing was deleted: ${list} ${used.length === 1 ? 'has' : 'have'} service content, fees or materials. ` +
-            'An order with lines cannot be deleted; cancel it instead (cancelled orders stay for the history).',
-        );
+        throw refusal('DELETE_HAS_LINES', { orders: list, count: used.length });
       }
       const ids = JSON.stringify(rows.map((r) => r.id));
       const audit = db.prepare('INSERT INTO deleted_orders (order_no, deleted_at, deleted_by, snapshot) VALUES (?, ?, ?, ?)');
@@ -559,8 +552,8 @@ export function setStatus(
   return db
     .transaction(() => {
       const row = orderForWrite(db, p.orderNo, p.rowVersion);
-      const refusal = transitionRefusal(row.status, p.status, statusFacts(db, row));
-      if (refusal) refused(refusalMessage(refusal, row.status, p.status));
+      const refused = transitionRefusal(row.status, p.status, statusFacts(db, row));
+      if (refused) throw statusRefusal(refused, row.status, p.status);
       const next = row.row_version + 1;
       db.prepare('UPDATE dispatch_orders SET status = ?, updated_at = ?, updated_by = ?, row_version = ? WHERE id = ?').run(
         p.status,
@@ -584,8 +577,8 @@ export function returnVisit(
   return db
     .transaction(() => {
       const row = orderForWrite(db, p.orderNo, p.rowVersion);
-      const refusal = transitionRefusal(row.status, 'visited', statusFacts(db, row), 'visit');
-      if (refusal) refused(refusalMessage(refusal, row.status, 'visited'));
+      const refused = transitionRefusal(row.status, 'visited', statusFacts(db, row), 'visit');
+      if (refused) throw statusRefusal(refused, row.status, 'visited');
       if (p.satisfaction === 'unsatisfied' && !p.reason) {
         invalid([{ path: 'reason', message: 'Say why the customer is unsatisfied.' }]);
       }
@@ -660,10 +653,10 @@ export function saveContent(db: DB, p: { orderNo: string; rowVersion: number; li
     .transaction(() => {
       const order = orderForWrite(db, p.orderNo, p.rowVersion);
       if (order.status === 'visited' || order.status === 'cancelled') {
-        refused(`Dispatch order ${p.orderNo} is ${order.status === 'visited' ? 'closed' : 'cancelled'}; its service content can no longer change.`);
+        throw refusal('CONTENT_FROZEN', { orderNo: p.orderNo, status: order.status });
       }
       if (order.status === 'completed' && p.lines.length === 0) {
-        refused(`Dispatch order ${p.orderNo} is completed; it needs at least one service content line with a result.`);
+        throw refusal('CONTENT_REQUIRED', { orderNo: p.orderNo });
       }
       const stored = db.prepare('SELECT * FROM service_contents WHERE order_id = ?').all(order.id) as ContentRow[];
       const byId = new Map(stored.map((r) => [r.id, r]));
@@ -742,11 +735,7 @@ export function saveFees(db: DB, p: { orderNo: string; rowVersion: number; lines
         const changes = closedFeeChanges(stored, p.lines, day, order.status);
         if (changes === 0) return { rowVersion: order.row_version }; // nothing to save
         if (typeof changes === 'string') {
-          refused(
-            order.status === 'cancelled'
-              ? `Dispatch order ${p.orderNo} is cancelled; its fees can no longer change (${changes}).`
-              : `Dispatch order ${p.orderNo} is closed; only whether existing fee lines are settled, and when, may change (${changes}).`,
-          );
+          throw refusal(order.status === 'cancelled' ? 'FEES_CANCELLED' : 'FEES_CLOSED', { orderNo: p.orderNo, changes });
         }
       }
 

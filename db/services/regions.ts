@@ -1,4 +1,5 @@
 import type { DB } from '../open.js';
+import { refusal } from '../../shared/reasons.js';
 import { ServiceError } from '../../shared/errors.js';
 import type { RegionNode } from '../../shared/dispatch/schemas.js';
 
@@ -6,9 +7,6 @@ import type { RegionNode } from '../../shared/dispatch/schemas.js';
 // siblings; a node in use (orders, contracts, engineers, child nodes) is not deleted; a move
 // never makes a cycle. Each write is one IMMEDIATE transaction.
 
-function refused(message: string): never {
-  throw new ServiceError('REFUSED', message);
-}
 
 function invalid(path: string, message: string): never {
   throw new ServiceError('INVALID_PARAMS', message, { issues: [{ path, message }] });
@@ -85,7 +83,7 @@ export function deleteRegion(db: DB, id: number): { ok: true } {
         [count('SELECT count(*) FROM engineers WHERE region_id = ?'), 'engineer(s)'],
       ] as const;
       const inUse = uses.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
-      if (inUse.length) refused(`The region "${row.name}" cannot be deleted: ${inUse.join(', ')} use it.`);
+      if (inUse.length) throw refusal('REGION_IN_USE', { name: row.name, uses: inUse.join(', ') });
       db.prepare('DELETE FROM sales_regions WHERE id = ?').run(id);
       return { ok: true as const };
     })
@@ -106,11 +104,7 @@ export function moveRegion(db: DB, id: number, parentId: number | null): { ok: t
           )
           .get(id, parentId);
         if (below) {
-          refused(
-            parentId === id
-              ? `The region "${row.name}" cannot be moved under itself.`
-              : `The region "${row.name}" cannot be moved under "${parent.name}", which is below it: that would make a cycle.`,
-          );
+          throw parentId === id ? refusal('REGION_UNDER_ITSELF', { name: row.name }) : refusal('REGION_CYCLE', { name: row.name, parent: parent.name });
         }
       }
       if (row.parent_id === parentId) return { ok: true as const };

@@ -19,6 +19,8 @@ export const owedModule: ModuleDef = {
     fieldsTable: 'owed_search_fields',
   },
   defaultSort: [{ field: 'created_at', dir: 'desc' }],
+  // Overdue records (promised date passed, not supplied or closed) stand out in red.
+  dangerWhen: { field: 'overdue', equals: 1 },
   columns: [
     { field: 'order_no', type: 'text', labelKey: 'owed.order_no', width: 150, groupable: true, mergeable: true },
     { field: 'customer', type: 'text', labelKey: 'owed.customer', width: 200, groupable: true, mergeable: true },

@@ -38,6 +38,8 @@ export interface ModuleDef {
   defaultSort: readonly { field: string; dir: 'asc' | 'desc' }[];
   /** Unique, stable key of a row (used to keep selection on refresh). */
   rowKey: string;
+  /** Rows shown as needing attention (red) when a field has a value, e.g. overdue owed parts. */
+  dangerWhen?: { field: string; equals: number | string };
 }
 
 /**

@@ -51,7 +51,9 @@ const writes: [string, () => unknown][] = [
 
 describe('order writes by role', () => {
   it('lists every write method', () => {
-    expect(Object.keys(writeRoles).sort()).toEqual(writes.map(([m]) => m).sort());
+    // The order writes listed here; the warehouse's are tested in warehouse-refusals.test.ts.
+    const orderWrites = Object.keys(writeRoles).filter((m) => !/^(parts|warehouses|stock|issues|returns|materials|owed)\./.test(m));
+    expect(orderWrites.sort()).toEqual(writes.map(([m]) => m).sort());
     expect(writeRoles['taskTypes.save']).toEqual(['admin']);
   });
 

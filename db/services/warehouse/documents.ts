@@ -1,6 +1,6 @@
 import type { DB } from '../../open.js';
 import type { z } from 'zod';
-import { refusal } from '../../../shared/warehouse/reasons.js';
+import { refusal } from '../../../shared/reasons.js';
 import type {
   adjustmentInputSchema,
   issueInputSchema,

@@ -1,6 +1,6 @@
 import type { DB } from '../../open.js';
 import { ServiceError, type ErrorIssue } from '../../../shared/errors.js';
-import { refusal } from '../../../shared/warehouse/reasons.js';
+import { refusal } from '../../../shared/reasons.js';
 import type { MaterialLineInput, OrderMaterials } from '../../../shared/warehouse/schemas.js';
 import { addHistory, orderForWrite, type Actor } from '../orders.js';
 import { formatFen } from '../../../shared/money.js';

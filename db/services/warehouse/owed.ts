@@ -1,6 +1,6 @@
 import type { DB } from '../../open.js';
 import { ServiceError } from '../../../shared/errors.js';
-import { refusal } from '../../../shared/warehouse/reasons.js';
+import { refusal } from '../../../shared/reasons.js';
 import type { DispatchStatus } from '../../../shared/modules/dispatch.js';
 import { addHistory, setStatus, type Actor } from '../orders.js';
 import { orderByNo, partById } from './posting.js';
@@ -66,9 +66,22 @@ export function createOwed(db: DB, p: OwedFields & { orderNo: string; partId: nu
       const order = orderByNo(db, p.orderNo);
       if (order.status === 'cancelled') throw refusal('ORDER_CANCELLED', { orderNo: order.order_no });
       const id = insertOwed(db, order.id, p.partId, p.quantity, p, actor);
+      noteOnOrder(db, id, actor, null, owedSummary(db, id));
       return { id };
     })
     .immediate();
+}
+
+/** An owed record's text in the order's history. */
+function owedSummary(db: DB, id: number): string {
+  const w = db.prepare('SELECT part_no, quantity, supplied, status, promised_date, responsible, reason, close_reason FROM owed_parts WHERE id = ?').get(id) as Record<string, string | number>;
+  return [`#${id}`, w.part_no, `×${w.quantity}`, `${w.supplied}/${w.quantity}`, w.status, w.promised_date, w.responsible, w.reason, w.close_reason].filter((v) => v !== '').join(' ');
+}
+
+/** Owed records belong to their order: their changes are in its history (without a new order version). */
+function noteOnOrder(db: DB, owedId: number, actor: Actor, before: string | null, after: string): void {
+  const o = db.prepare('SELECT o.id, o.row_version FROM owed_parts w JOIN dispatch_orders o ON o.id = w.order_id WHERE w.id = ?').get(owedId) as { id: number; row_version: number };
+  addHistory(db, o.id, o.row_version, actor, 'owed', 'owed', before, after);
 }
 
 interface OwedRow {
@@ -84,7 +97,7 @@ function owedForWrite(db: DB, id: number, rowVersion: number): OwedRow {
   if (!row) throw new ServiceError('INVALID_PARAMS', `There is no owed record #${id}.`, { issues: [{ path: 'id', message: `There is no owed record #${id}.` }] });
   if (row.row_version !== rowVersion) {
     const who = db.prepare('SELECT display_name FROM users WHERE id = ?').pluck().get(row.updated_by) as string | undefined;
-    throw new ServiceError('CONFLICT', `Owed record #${id} was changed by ${who ?? '?'} at ${row.updated_at} after you opened it. Reopen it to see the changes.`);
+    throw refusal('OWED_CHANGED', { id, by: who ?? '?', at: row.updated_at }, 'CONFLICT');
   }
   if (row.status !== 'owed' && row.status !== 'partial') throw refusal('OWED_NOT_OPEN', { id, status: row.status });
   return row;
@@ -94,9 +107,11 @@ export function updateOwed(db: DB, p: OwedFields & { id: number; rowVersion: num
   return db
     .transaction(() => {
       const row = owedForWrite(db, p.id, p.rowVersion);
+      const before = owedSummary(db, p.id);
       db.prepare(
         'UPDATE owed_parts SET reason = ?, promised_date = ?, responsible = ?, updated_at = ?, updated_by = ?, row_version = ? WHERE id = ?',
       ).run(p.reason, p.promisedDate, p.responsible, actor.now.toISOString(), actor.user.id, row.row_version + 1, p.id);
+      noteOnOrder(db, p.id, actor, before, owedSummary(db, p.id));
       return { rowVersion: row.row_version + 1 };
     })
     .immediate();
@@ -106,9 +121,11 @@ export function closeOwed(db: DB, p: { id: number; rowVersion: number; reason: s
   return db
     .transaction(() => {
       const row = owedForWrite(db, p.id, p.rowVersion);
+      const before = owedSummary(db, p.id);
       db.prepare(
         "UPDATE owed_parts SET status = 'closed', close_reason = ?, updated_at = ?, updated_by = ?, row_version = ? WHERE id = ?",
       ).run(p.reason, actor.now.toISOString(), actor.user.id, row.row_version + 1, p.id);
+      noteOnOrder(db, p.id, actor, before, owedSummary(db, p.id));
       return { rowVersion: row.row_version + 1 };
     })
     .immediate();

@@ -1,6 +1,6 @@
 import type { DB } from '../../open.js';
 import { ServiceError } from '../../../shared/errors.js';
-import { refusal } from '../../../shared/warehouse/reasons.js';
+import { refusal } from '../../../shared/reasons.js';
 import { documentPrefixes, type DocumentType, type SerialState, type WarehouseKind } from '../../../shared/warehouse/schemas.js';
 import { allocateNumber, type Actor } from '../orders.js';
 import { DEFAULT_TIME_ZONE } from '../../../shared/dispatch/warranty.js';

@@ -1,8 +1,29 @@
-import { ServiceError, type ErrorReason } from '../errors.js';
+import { ServiceError, type ErrorCode, type ErrorReason } from './errors.js';
 
-// Why the warehouse's rules refuse a request: a code the client translates (`reasons.<code>`)
-// with its values, and an English message for logs and scripts, written once here.
+// Why a business rule refuses a request, or what conflicted: a code the client translates
+// (`reasons.<code>`) with its values, and an English message for logs and scripts, written once here.
 const messages = {
+  // Dispatch orders (issue 4).
+  ORDER_CLOSED: (p) => `Dispatch order ${p.orderNo} is ${p.status === 'visited' ? 'closed' : 'cancelled'}; it can no longer be modified.`,
+  ENGINEER_REQUIRED: (p) =>
+    `Dispatch order ${p.orderNo} is ${p.status}; its engineer cannot be removed. Choose another engineer, or set the order back to pending first.`,
+  DELETE_PAST_DISPATCH: (p) =>
+    `Nothing was deleted: ${p.orders} ${p.count === 1 ? 'is' : 'are'} past dispatch. Only pending or dispatched orders can be deleted; cancelled and later orders stay for history.`,
+  DELETE_HAS_LINES: (p) =>
+    `Nothing was deleted: ${p.orders} ${p.count === 1 ? 'has' : 'have'} service content, fees or materials. An order with lines cannot be deleted; cancel it instead (cancelled orders stay for the history).`,
+  STATUS_REFUSED: (p) => `${p.from} → ${p.to}: ${p.english}`,
+  CONTENT_FROZEN: (p) => `Dispatch order ${p.orderNo} is ${p.status === 'visited' ? 'closed' : 'cancelled'}; its service content can no longer change.`,
+  CONTENT_REQUIRED: (p) => `Dispatch order ${p.orderNo} is completed; it needs at least one service content line with a result.`,
+  FEES_CANCELLED: (p) => `Dispatch order ${p.orderNo} is cancelled; its fees can no longer change (${p.changes}).`,
+  FEES_CLOSED: (p) => `Dispatch order ${p.orderNo} is closed; only whether existing fee lines are settled, and when, may change (${p.changes}).`,
+  REGION_IN_USE: (p) => `The region "${p.name}" cannot be deleted: ${p.uses} use it.`,
+  REGION_UNDER_ITSELF: (p) => `The region "${p.name}" cannot be moved under itself.`,
+  REGION_CYCLE: (p) => `The region "${p.name}" cannot be moved under "${p.parent}", which is below it: that would make a cycle.`,
+  // Conflicts: another desk changed or deleted it meanwhile.
+  ORDER_DELETED: (p) => `Dispatch order ${p.orderNo} has been deleted meanwhile.`,
+  ORDERS_GONE: (p) => `Nothing was deleted: ${p.orders} no longer exist(s); another desk may have deleted it.`,
+  OWED_CHANGED: (p) => `Owed record #${p.id} was changed by ${p.by} at ${p.at} after you opened it. Reopen it to see the changes.`,
+  // The warehouse (issue 8).
   INSUFFICIENT_STOCK: (p) => `Only ${p.available} of part ${p.partNo} available in ${p.warehouse}; ${p.requested} cannot be taken out.`,
   FAULTY_STORE_ISSUE: (p) => `${p.warehouse} is the faulty-parts store; its stock is never issued.`,
   SERIAL_COUNT: (p) => `Part ${p.partNo} is serial-tracked: a quantity of ${p.expected} needs exactly ${p.expected} serials, ${p.given} given.`,
@@ -35,8 +56,8 @@ const messages = {
 export type ReasonCode = keyof typeof messages;
 export const reasonCodes = Object.keys(messages) as ReasonCode[];
 
-/** A REFUSED error with its reason code and values. */
-export function refusal(code: ReasonCode, params: Record<string, string | number>): ServiceError {
+/** A REFUSED error (or another code: CONFLICT) with its reason code and values. */
+export function refusal(code: ReasonCode, params: Record<string, string | number>, error: ErrorCode = 'REFUSED'): ServiceError {
   const reason: ErrorReason = { code, params };
-  return new ServiceError('REFUSED', messages[code](params), { reason });
+  return new ServiceError(error, messages[code](params), { reason });
 }
