@@ -59,30 +59,36 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const interactive = process.stderr.isTTY;
-  let lastTenth = -1;
+  const progress = (what: string) => {
+    let lastTenth = -1;
+    return (done: number, total: number) => {
+      if (total === 0) return;
+      const percent = Math.floor((done * 100) / total);
+      if (interactive) {
+        process.stderr.write(`\r${what} ${done.toLocaleString('en')}/${total.toLocaleString('en')} (${percent}%)`);
+        if (done === total) process.stderr.write('\n');
+      } else if (Math.floor(percent / 10) > lastTenth) {
+        // Logs and CI get a line per tenth, not thousands of carriage returns.
+        lastTenth = Math.floor(percent / 10);
+        console.error(`${what} ${done}/${total} (${percent}%)`);
+      }
+    };
+  };
   try {
     const summary = await generateDemo(db, {
       orders,
       seed,
       now,
-      onProgress: (done, total) => {
-        if (total === 0) return;
-        const percent = Math.floor((done * 100) / total);
-        if (interactive) {
-          process.stderr.write(`\rdispatch orders ${done.toLocaleString('en')}/${total.toLocaleString('en')} (${percent}%)`);
-          if (done === total) process.stderr.write('\n');
-        } else if (Math.floor(percent / 10) > lastTenth) {
-          // Logs and CI get a line per tenth, not thousands of carriage returns.
-          lastTenth = Math.floor(percent / 10);
-          console.error(`dispatch orders ${done}/${total} (${percent}%)`);
-        }
-      },
+      onProgress: progress('dispatch orders'),
+      onWarehouseProgress: progress('warehouse steps'),
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
       `Demo database ${file}: ${summary.orders} dispatch orders, ${summary.contracts} contracts, ` +
         `${summary.customers} customers, ${summary.devices} devices, ${summary.engineers} engineers, ` +
-        `${summary.regions} regions, users clerk/warehouse/manager/admin (password ${DEMO_PASSWORD}), ` +
+        `${summary.regions} regions, ${summary.warehouse.parts} parts, ${summary.warehouse.documents} stock documents, ` +
+        `${summary.warehouse.materials} material lines, ${summary.warehouse.owed} owed records, ` +
+        `users clerk/warehouse/manager/admin (password ${DEMO_PASSWORD}), ` +
         `seed ${summary.seed}, ${seconds} s`,
     );
   } catch (err) {

@@ -9,6 +9,7 @@ import tasks from '../../resources/demo/tasks.json' with { type: 'json' };
 import type { DispatchStatus } from '../../shared/modules/dispatch.js';
 import { suggestWarranty } from '../../shared/dispatch/warranty.js';
 import type { Role } from '../../shared/roles.js';
+import { generateWarehouse, type WarehouseSummary } from './warehouse.js';
 
 // Demo data: a plausible after-sales department — region tree, contracts, devices, engineers,
 // task types, the four demo users and any number of 售服派工单. Everything but the password
@@ -22,6 +23,8 @@ export interface DemoOptions {
   seed?: number;
   now?: Date;
   onProgress?: (done: number, total: number) => void;
+  /** Progress of the warehouse part (documents over the orders), after the orders. */
+  onWarehouseProgress?: (done: number, total: number) => void;
 }
 
 export interface DemoSummary {
@@ -34,6 +37,8 @@ export interface DemoSummary {
   regions: number;
   taskTypes: number;
   users: number;
+  /** Parts catalogue, stock documents, planned material lines and owed records. */
+  warehouse: WarehouseSummary;
 }
 
 /** Thrown when the target database already holds data; nothing has been written then. */
@@ -70,7 +75,7 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-class Random {
+export class Random {
   readonly next: () => number;
   constructor(seed: number) {
     this.next = mulberry32(seed);
@@ -177,8 +182,11 @@ export async function generateDemo(db: DB, options: DemoOptions): Promise<DemoSu
   // page cache for the load saves about a sixth of the time at 10⁶ orders.
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   db.pragma('cache_size = -65536');
+  let warehouse: WarehouseSummary;
   try {
     await insertOrders(db, rng, seed, reference, orders, now, spanDays, options.onProgress);
+    // The warehouse from a stream of its own, so the orders stay what they were for a seed.
+    warehouse = await generateWarehouse(db, new Random(subSeed(seed, 3)), nowMs, options.onWarehouseProgress);
   } finally {
     db.pragma(`cache_size = ${cacheSize}`);
   }
@@ -200,11 +208,12 @@ export async function generateDemo(db: DB, options: DemoOptions): Promise<DemoSu
     regions: reference.regionCount,
     taskTypes: tasks.taskTypes.length,
     users: demoUsers.length,
+    warehouse,
   };
 }
 
 // Not task_types: migration 005 seeds the same six on every database (found by code below).
-const DEMO_TABLES = ['dispatch_orders', 'users', 'sales_contracts', 'sales_regions', 'engineers', 'devices'];
+const DEMO_TABLES = ['dispatch_orders', 'users', 'sales_contracts', 'sales_regions', 'engineers', 'devices', 'parts', 'stock_documents'];
 
 function refuseIfNotEmpty(db: DB): void {
   // Mixing demo rows into existing data would make both useless, and fixed ids would collide.

@@ -314,7 +314,7 @@ export async function generateWarehouse(
     engineerId: number | null;
     moves: Move[];
     serialMoves: SerialMove[];
-    lines: { line: MatLine; quantity: number }[];
+    lines: { line: MatLine; quantity: number; serials: Serial[] }[];
   }
 
   const newDoc = (type: string, prefix: string, ms: number, order: OrderInfo | null, warehouse: number | null, engineer: number | null, reverses: number | null, reason: string, remarks: string): Doc => {
@@ -427,6 +427,7 @@ export async function generateWarehouse(
       if (state === 'removed') part.inStock.splice(part.inStock.indexOf(serial), 1);
     }
     for (const l of original.lines) {
+      for (const s of l.serials) l.line.serials.splice(l.line.serials.indexOf(s), 1);
       l.line.issued -= l.quantity;
       updIssued.run(l.line.issued, l.line.materialId);
       written++;
@@ -444,9 +445,11 @@ export async function generateWarehouse(
     const doc = newDoc('issue', 'LY', ms, o, MAIN, o.engineerId, null, '', remarks);
     const moves: Move[] = [];
     const serialMoves: SerialMove[] = [];
+    const posted: Posted['lines'] = [];
     lines.forEach((l, i) => {
       const part = l.line.part;
       const serials: Serial[] = part.tracked ? part.inStock.splice(0, l.quantity) : [];
+      posted.push({ line: l.line, quantity: l.quantity, serials });
       if (part.tracked) for (const s of serials) ledger(doc, part, MAIN, -1, s, moves);
       else ledger(doc, part, MAIN, -l.quantity, null, moves);
       for (const s of serials) moveSerial(doc, part, s, 'issued', null, o.id, serialMoves);
@@ -465,7 +468,7 @@ export async function generateWarehouse(
         written++;
       }
     });
-    return { doc, warehouseId: MAIN, engineerId: o.engineerId, moves, serialMoves, lines: lines.map((l) => ({ line: l.line, quantity: l.quantity })) };
+    return { doc, warehouseId: MAIN, engineerId: o.engineerId, moves, serialMoves, lines: posted };
   };
 
   interface ReturnLine {
@@ -629,7 +632,7 @@ export async function generateWarehouse(
       const duplicate = rng.chance(0.5);
       const wrongAt = second(issueAt - gap);
       const reverseAt = second(issueAt - gap / 2);
-      let wrong: Posted;
+      let wrong: Posted | undefined;
       at(wrongAt, () => {
         const lines = toIssue.map((l, i) => ({
           line: l,
@@ -637,7 +640,7 @@ export async function generateWarehouse(
         }));
         wrong = issue(info, wrongAt, lines);
       });
-      at(reverseAt, () => reverse(wrong, reverseAt, duplicate ? '重复领用，红冲' : '领用数量录入错误，红冲后重新领用'));
+      at(reverseAt, () => reverse(wrong!, reverseAt, duplicate ? '重复领用，红冲' : '领用数量录入错误，红冲后重新领用'));
     }
     if (toIssue.length) at(issueAt, () => issue(info, issueAt, toIssue.map((l) => ({ line: l, quantity: l.issueQty }))));
     if (!done) continue;
@@ -759,8 +762,9 @@ export async function generateWarehouse(
       }
       let writeOff = false;
       if (rng.chance(0.4)) {
-        const p = parts.filter((x) => x.tracked && x.inStock.length > 1)[0 + rng.int(Math.max(1, parts.filter((x) => x.tracked && x.inStock.length > 1).length))];
-        if (p) {
+        const candidates = parts.filter((x) => x.tracked && x.inStock.length > 1);
+        if (candidates.length) {
+          const p = rng.pick(candidates);
           lines.push({ part: p, quantity: -1, serials: [p.inStock[rng.int(p.inStock.length)]] });
           writeOff = true;
         }
@@ -789,7 +793,7 @@ export async function generateWarehouse(
     const t = officeHour(d, 9);
     const back = second(t + rng.between(15, 90) * MINUTE_MS);
     if (back > nowMs) break;
-    let dup: Posted;
+    let dup: Posted | undefined;
     at(t, () => {
       const lines: { part: Part; quantity: number }[] = [];
       const chosen = new Set<Part>();
@@ -853,14 +857,17 @@ function insertCatalogue(db: DB, rng: Random, startMs: number): Part[] {
      VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`,
   );
   const created = new Date(startMs - DAY_MS).toISOString();
-  const numbers = new Set<string>();
+  const numbers = new Set<string>(KINDS.flatMap((k) => k.fixed ?? []));
   const parts: Part[] = [];
   const write = db.transaction(() => {
     for (const kind of KINDS) {
       kind.specs.forEach((spec, i) => {
         let no = kind.fixed?.[i];
-        while (!no || (numbers.has(no) && !kind.fixed?.[i])) no = `${kind.family}.${rng.digits(4)}.${rng.digits(4)}.${rng.int(10)}`;
-        numbers.add(no);
+        if (!no) {
+          do no = `${kind.family}.${rng.digits(4)}.${rng.digits(4)}.${rng.int(10)}`;
+          while (numbers.has(no));
+          numbers.add(no);
+        }
         const [lo, hi] = kind.price;
         const yuan = rng.between(lo, hi);
         // Whole tens of yuan for dear parts, whole yuan (some half) for cheap ones.

@@ -328,27 +328,29 @@ LEFT JOIN parts p ON p.id = g.part_id
 LEFT JOIN warehouses w ON w.id = g.warehouse_id
 LEFT JOIN users u ON u.id = g.user_id;
 
--- The fees list shows the chargeable parts used on each order as computed parts lines (used ×
--- unit price, payer the customer), never typed twice; their ids are the negated material ids.
-DROP VIEW service_fee_list;
-CREATE VIEW service_fee_list AS
-SELECT f.id, f.order_id, o.order_no, o.status, o.customer, r.name AS region, t.name AS task_type,
-       o.warranty, e.name AS engineer, f.fee_type, f.amount_fen, f.payer, f.settled, f.settled_on,
-       f.remarks, f.created_at
-FROM service_fees f
-LEFT JOIN dispatch_orders o ON o.id = f.order_id
-LEFT JOIN sales_regions r ON r.id = o.region_id
-LEFT JOIN task_types t ON t.id = o.task_type_id
-LEFT JOIN engineers e ON e.id = o.engineer_id
-UNION ALL
-SELECT -m.id, m.order_id, m.order_no, o.status, m.customer, r.name, t.name, o.warranty, m.engineer, 'parts',
-       (m.issued_qty - m.returned_qty) * m.unit_price_fen, 'customer', 0, NULL,
-       m.part_no || ' ' || m.part_name || ' ×' || (m.issued_qty - m.returned_qty), m.created_at
-FROM order_materials m
-LEFT JOIN dispatch_orders o ON o.id = m.order_id
-LEFT JOIN sales_regions r ON r.id = o.region_id
-LEFT JOIN task_types t ON t.id = o.task_type_id
-WHERE m.payer = 'customer' AND m.issued_qty > m.returned_qty;
+-- An order's chargeable parts used (payer the customer, issued beyond what came back unused) are
+-- fee lines of type parts, computed here from the materials line and never typed: used × unit
+-- price. They keep the fees list on its own table and indexes; the fee editor leaves them alone
+-- (material_id set), and they follow every change of the materials line in its transaction.
+ALTER TABLE service_fees ADD COLUMN material_id INTEGER;
+CREATE UNIQUE INDEX service_fees_material ON service_fees(material_id) WHERE material_id IS NOT NULL;
+${['INSERT', 'UPDATE'].map((event) => `
+CREATE TRIGGER order_materials_fee_${event.toLowerCase()} AFTER ${event} ON order_materials BEGIN
+  DELETE FROM service_fees WHERE material_id = new.id AND NOT (new.payer = 'customer' AND new.issued_qty > new.returned_qty);
+  UPDATE service_fees SET amount_fen = (new.issued_qty - new.returned_qty) * new.unit_price_fen,
+    remarks = new.part_no || ' ' || new.part_name || ' ×' || (new.issued_qty - new.returned_qty),
+    updated_at = new.updated_at, updated_by = new.updated_by
+  WHERE material_id = new.id;
+  INSERT INTO service_fees (order_id, fee_type, amount_fen, payer, settled, settled_on, remarks, created_at, created_by, updated_at, updated_by, material_id)
+  SELECT new.order_id, 'parts', (new.issued_qty - new.returned_qty) * new.unit_price_fen, 'customer', 0, NULL,
+         new.part_no || ' ' || new.part_name || ' ×' || (new.issued_qty - new.returned_qty),
+         new.created_at, new.created_by, new.updated_at, new.updated_by, new.id
+  WHERE new.payer = 'customer' AND new.issued_qty > new.returned_qty
+    AND NOT EXISTS (SELECT 1 FROM service_fees WHERE material_id = new.id);
+END;`).join('')}
+CREATE TRIGGER order_materials_fee_delete AFTER DELETE ON order_materials BEGIN
+  DELETE FROM service_fees WHERE material_id = old.id;
+END;
 
 CREATE VIEW part_list AS
 SELECT p.id, p.part_no, p.name, p.spec, p.unit, p.unit_price_fen, p.serial_tracked, p.active,

@@ -224,7 +224,7 @@ function describeOther(db: DB, row: OrderRow, field: string): string {
     return String(db.prepare('SELECT count(*) FROM service_contents WHERE order_id = ?').pluck().get(orderId));
   }
   if (field === 'fees') {
-    const total = db.prepare('SELECT ifnull(sum(amount_fen), 0) FROM service_fees WHERE order_id = ?').pluck().get(orderId) as number;
+    const total = db.prepare('SELECT ifnull(sum(amount_fen), 0) FROM service_fees WHERE order_id = ? AND material_id IS NULL').pluck().get(orderId) as number;
     return formatFen(total);
   }
   return '';
@@ -727,7 +727,7 @@ export function saveFees(db: DB, p: { orderNo: string; rowVersion: number; lines
   return db
     .transaction(() => {
       const order = orderForWrite(db, p.orderNo, p.rowVersion);
-      const stored = db.prepare('SELECT * FROM service_fees WHERE order_id = ?').all(order.id) as FeeRow[];
+      const stored = db.prepare('SELECT * FROM service_fees WHERE order_id = ? AND material_id IS NULL').all(order.id) as FeeRow[];
       const byId = new Map(stored.map((r) => [r.id, r]));
       checkIds(new Set(byId.keys()), p.lines, 'lines');
       const day = today(actor);
@@ -826,7 +826,7 @@ function closedFeeChanges(stored: FeeRow[], lines: readonly FeeInput[], today: s
 // ---------- reading ----------
 
 export function feeTotals(db: DB, orderId: number): OrderDetail['feeTotals'] {
-  // SUM over integers is exact; total() would be a float.
+  // SUM over integers is exact; total() would be a float. The computed parts lines (material_id) count too.
   const t = db
     .prepare(
       `SELECT ifnull(sum(CASE WHEN payer = 'customer' THEN amount_fen END), 0) AS customer,
@@ -835,8 +835,7 @@ export function feeTotals(db: DB, orderId: number): OrderDetail['feeTotals'] {
        FROM service_fees WHERE order_id = ?`,
     )
     .get(orderId) as OrderDetail['feeTotals'];
-  const parts = materialFees(db, orderId).reduce((sum, m) => sum + m.amountFen, 0);
-  return { customer: t.customer + parts, company: t.company, all: t.all + parts };
+  return t;
 }
 
 export function getOrder(db: DB, orderNo: string): OrderDetail {
@@ -922,7 +921,7 @@ export function getOrder(db: DB, orderNo: string): OrderDetail {
       db
         .prepare(
           `SELECT f.*, u.display_name AS updated_by_name FROM service_fees f LEFT JOIN users u ON u.id = f.updated_by
-           WHERE f.order_id = ? ORDER BY f.id`,
+           WHERE f.order_id = ? AND f.material_id IS NULL ORDER BY f.id`,
         )
         .all(r.id) as (FeeRow & { updated_at: string; updated_by_name: string | null })[]
     ).map(

@@ -138,6 +138,13 @@ describe('the warehouse chain', () => {
     detail = await b.call('dispatch.get', { orderNo: o.orderNo }, f.token.clerk);
     expect(detail.materialFees.map((m) => m.amountFen)).toEqual([35000, 480000]);
     expect(detail.feeTotals.customer).toBe(515000);
+    // The same computed lines in the fees list, read-only for the fee editor (not among its lines).
+    const feeList = await b.call('fees.query', { conditions: [{ field: 'order_no', op: 'equals', value: o.orderNo }] }, f.token.manager);
+    expect(feeList.rows.map((r) => [r.fee_type, r.amount_fen, r.payer]).sort()).toEqual([
+      ['parts', 35000, 'customer'],
+      ['parts', 480000, 'customer'],
+    ]);
+    expect(detail.fees).toEqual([]);
 
     // 红冲 the supplying issue: the owed record is open again, the stock back; never twice.
     const hc = await b.call('stock.reverse', { docNo: supply.docNo, reason: '发错' }, f.keeper);
