@@ -1,5 +1,12 @@
 import type { DB } from '../open.js';
 import type { Random } from './generate.js';
+import { searchIndexSql } from '../search/index-sql.js';
+import type { SearchIndexDef } from '../../shared/modules/types.js';
+import { materialsModule } from '../../shared/modules/materials.js';
+import { issueModule } from '../../shared/modules/issue.js';
+import { returnModule } from '../../shared/modules/return.js';
+import { owedModule } from '../../shared/modules/owed.js';
+import { ledgerList } from '../../shared/modules/stock.js';
 
 // Demo data for the warehouse (issue 8): a parts catalogue for industrial equipment and machine
 // tools, opening stock and replenishment receipts (RK), the planned parts of a share of the
@@ -176,6 +183,9 @@ interface MatLine {
   // The plan of what happens to the line (decided when the order is read).
   issueQty: number; // issued by the main issue (planned plus extra, or less when owed)
   extra: number; // taken above the plan, returned unused later
+  /** What the documents will have issued and taken back in the end (net of reversals). */
+  finalIssued: number;
+  finalReturned: number;
 }
 
 interface Owed {
@@ -268,12 +278,14 @@ export async function generateWarehouse(
     `INSERT INTO serial_history (serial_id, at, document_id, from_state, from_warehouse_id, from_order_id, to_state, to_warehouse_id, to_order_id, user_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // A planned line is written once, with the counters the documents will have brought it to (known
+  // from the plan of what happens to the order; checked against the simulation at the end):
+  // an UPDATE per document would run the line's fee trigger each time.
   const insMaterial = db.prepare(
-    `INSERT INTO order_materials (id, order_id, part_id, quantity, payer, unit_price_fen, remarks, created_at, created_by, updated_at, updated_by,
-       order_no, customer, engineer, part_no, part_name) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO order_materials (id, order_id, part_id, quantity, payer, unit_price_fen, remarks, issued_qty, returned_qty, created_at, created_by,
+       updated_at, updated_by, order_no, customer, engineer, part_no, part_name) VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const updIssued = db.prepare('UPDATE order_materials SET issued_qty = ? WHERE id = ?');
-  const updReturned = db.prepare('UPDATE order_materials SET returned_qty = ? WHERE id = ?');
+  const materialLines: MatLine[] = [];
   const insOwed = db.prepare(
     `INSERT INTO owed_parts (id, order_id, part_id, quantity, supplied, status, reason, promised_date, responsible, created_at, created_by,
        updated_at, updated_by, order_no, customer, part_no, part_name) VALUES (?, ?, ?, ?, 0, 'owed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -429,8 +441,6 @@ export async function generateWarehouse(
     for (const l of original.lines) {
       for (const s of l.serials) l.line.serials.splice(l.line.serials.indexOf(s), 1);
       l.line.issued -= l.quantity;
-      updIssued.run(l.line.issued, l.line.materialId);
-      written++;
     }
   };
 
@@ -455,10 +465,9 @@ export async function generateWarehouse(
       for (const s of serials) moveSerial(doc, part, s, 'issued', null, o.id, serialMoves);
       l.line.serials.push(...serials);
       l.line.issued += l.quantity;
-      updIssued.run(l.line.issued, l.line.materialId);
       insIssueLine.run(doc.id, i + 1, part.id, MAIN, l.quantity, serials.map((s) => s.no).join(', '), l.line.materialId, l.owed?.id ?? null,
         part.priceFen, doc.at, doc.no, o.no, o.customer, o.engineer, part.no);
-      written += 2;
+      written++;
       if (l.owed) {
         const w = l.owed;
         w.supplied += l.quantity;
@@ -493,9 +502,8 @@ export async function generateWarehouse(
           l.line.serials.splice(l.line.serials.indexOf(s), 1);
         }
         l.line.returned += l.quantity;
-        updReturned.run(l.line.returned, l.line.materialId);
         insReturnLine.run(doc.id, i + 1, 'unused', part.id, MAIN, l.quantity, l.serials.map((s) => s.no).join(', '), '', '', doc.at, doc.no, o.no, o.customer, o.engineer, part.no);
-        written += 2;
+        written++;
         return;
       }
       // The old part out of the customer's device into the faulty store; the replacement fitted.
@@ -579,7 +587,7 @@ export async function generateWarehouse(
     for (let tries = 0; chosen.size < count && tries < 10; tries++) chosen.add(pickPart());
     for (const part of chosen) {
       const quantity = rng.between(part.kind.qty[0], part.kind.qty[1]);
-      state.lines.push({ part, quantity, materialId: 0, issued: 0, returned: 0, serials: [], issueQty: 0, extra: 0 });
+      state.lines.push({ part, quantity, materialId: 0, issued: 0, returned: 0, serials: [], issueQty: 0, extra: 0, finalIssued: 0, finalReturned: 0 });
     }
 
     // Planned soon after the order is taken (before the engineer collects anything).
@@ -587,7 +595,8 @@ export async function generateWarehouse(
     at(planAt, () => {
       for (const l of state.lines) {
         l.materialId = ++materialId;
-        insMaterial.run(l.materialId, id, l.part.id, l.quantity, warranty ? 'company' : 'customer', l.part.priceFen,
+        materialLines.push(l);
+        insMaterial.run(l.materialId, id, l.part.id, l.quantity, warranty ? 'company' : 'customer', l.part.priceFen, l.finalIssued, l.finalReturned,
           new Date(planAt).toISOString(), CLERK_ID, new Date(planAt).toISOString(), CLERK_ID, no, customer, info.engineer, l.part.no, l.part.name);
         written++;
       }
@@ -643,7 +652,10 @@ export async function generateWarehouse(
       at(reverseAt, () => reverse(wrong!, reverseAt, duplicate ? '重复领用，红冲' : '领用数量录入错误，红冲后重新领用'));
     }
     if (toIssue.length) at(issueAt, () => issue(info, issueAt, toIssue.map((l) => ({ line: l, quantity: l.issueQty }))));
+    for (const l of toIssue) l.finalIssued = l.issueQty;
     if (!done) continue;
+    // Extras come back unused before completion.
+    for (const l of toIssue) l.finalReturned = l.extra;
 
     // Completed: unused parts back, faulty old parts handed in (with the swap), owed recorded.
     const completedAt = second(status === 'completed' ? t1 : t0 + span * 0.8);
@@ -708,7 +720,10 @@ export async function generateWarehouse(
     const supplyAt = second(completedAt + rng.between(2, 40) * DAY_MS + rng.between(0, 8 * 60) * MINUTE_MS);
     const supplied = state.owed.filter((w) => w.supply > 0);
     if (supplied.length && supplyAt <= nowMs) {
-      for (const w of supplied) demand[partIndex.get(w.line.part)!] += w.supply;
+      for (const w of supplied) {
+        demand[partIndex.get(w.line.part)!] += w.supply;
+        w.line.finalIssued += w.supply;
+      }
       at(supplyAt, () => issue(info, supplyAt, supplied.map((w) => ({ line: w.line, quantity: w.supply, owed: w })), '欠件补发'));
     }
     const closeAt = second(Math.max(supplyAt, completedAt) + rng.between(5, 60) * DAY_MS);
@@ -816,6 +831,7 @@ export async function generateWarehouse(
   const commit = db.prepare('COMMIT');
   const total = events.length;
   onProgress?.(0, total);
+  const restoreSearchIndex = suspendSearchIndex(db);
   begin.run();
   try {
     // Opening stock: one receipt per part family, two batches of each part.
@@ -841,13 +857,61 @@ export async function generateWarehouse(
        ON CONFLICT (prefix, day) DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)`,
     );
     for (const [key, last] of series) insSeries.run(key.slice(0, 2), key.slice(2), last);
+    for (const l of materialLines) {
+      if (l.issued !== l.finalIssued || l.returned !== l.finalReturned) {
+        throw new Error(`demo: material line ${l.materialId} written with ${l.finalIssued}/${l.finalReturned}, documents say ${l.issued}/${l.returned}`);
+      }
+    }
     commit.run();
   } catch (err) {
     if (db.inTransaction) db.prepare('ROLLBACK').run();
     throw err;
+  } finally {
+    restoreSearchIndex();
   }
   onProgress?.(total, total);
   return { parts: parts.length, documents, materials, owed: owedCount };
+}
+
+const SEARCH_INDEXED: [string, SearchIndexDef][] = [
+  ['order_materials', materialsModule.searchIndex!],
+  ['issue_lines', issueModule.searchIndex!],
+  ['return_lines', returnModule.searchIndex!],
+  ['owed_parts', owedModule.searchIndex!],
+  ['stock_ledger', ledgerList.searchIndex!],
+];
+
+/**
+ * The search index of the warehouse lists is kept by triggers row by row, which costs about four
+ * fifths of the load; for the load its triggers are set aside, and the returned function writes
+ * the index of the new rows in one pass per table (the migration's own fill statements) and puts
+ * the triggers back, each step in one transaction.
+ */
+function suspendSearchIndex(db: DB): () => void {
+  const saved = SEARCH_INDEXED.map(([table, index]) => {
+    const triggers = db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name GLOB ? ORDER BY rowid")
+      .all(table, `${table}_search_*`) as { name: string; sql: string }[];
+    const fill = searchIndexSql(table, index)
+      .split(';')
+      .map((s) => s.trim())
+      .filter((s) => s.startsWith('INSERT INTO') && s.endsWith(`FROM ${table} o`));
+    if (fill.length !== 3 || triggers.length === 0) throw new Error(`demo: cannot find the search index of ${table}`);
+    const after = db.prepare(`SELECT ifnull(max(id), 0) FROM ${table}`).pluck().get() as number;
+    return { triggers, fill, after };
+  });
+  db.transaction(() => {
+    for (const s of saved) for (const t of s.triggers) db.exec(`DROP TRIGGER "${t.name}"`);
+  }).immediate();
+  return () =>
+    db
+      .transaction(() => {
+        for (const s of saved) {
+          for (const f of s.fill) db.prepare(`${f} WHERE o.id > ?`).run(s.after);
+          for (const t of s.triggers) db.exec(t.sql);
+        }
+      })
+      .immediate();
 }
 
 /** The catalogue: one part per kind and spec, numbered in the family's style. */

@@ -17,7 +17,12 @@ import { ledgerList } from '../../shared/modules/stock.js';
 // written, so each list's search index is kept by triggers on one table; the order's customer
 // and engineer and the part's number and name are copied again when they change (posted
 // documents keep what they were posted with).
-const immutable = (table: string) => `
+// INSERT OR REPLACE deletes the row it replaces without firing delete triggers (recursive
+// triggers are off), so an insert that would replace a posted row is refused before it runs.
+const immutable = (table: string, uniqueKeys: readonly string[] = []) => `
+CREATE TRIGGER ${table}_never_replaced BEFORE INSERT ON ${table}
+WHEN EXISTS (SELECT 1 FROM ${table} WHERE ${['id', ...uniqueKeys].map((k) => `${k} = new.${k}`).join(' OR ')})
+BEGIN SELECT RAISE(ABORT, '${table}: posted stock records are never replaced; post a reversal (红冲) instead'); END;
 CREATE TRIGGER ${table}_never_updated BEFORE UPDATE ON ${table}
 BEGIN SELECT RAISE(ABORT, '${table}: posted stock records are never changed; post a reversal (红冲) instead'); END;
 CREATE TRIGGER ${table}_never_deleted BEFORE DELETE ON ${table}
@@ -243,7 +248,8 @@ CREATE TABLE serial_history (
 );
 CREATE INDEX serial_history_serial ON serial_history(serial_id, id);
 CREATE INDEX serial_history_document ON serial_history(document_id);
-${['stock_documents', 'stock_lines', 'issue_lines', 'return_lines', 'stock_ledger', 'serial_history'].map(immutable).join('\n')}
+${immutable('stock_documents', ['doc_no', 'reverses_id'])}
+${['stock_lines', 'issue_lines', 'return_lines', 'stock_ledger', 'serial_history'].map((t) => immutable(t)).join('\n')}
 
 -- The order's and the part's names follow them onto the records that are not posted documents.
 CREATE TRIGGER dispatch_orders_names_to_materials AFTER UPDATE OF order_no, customer, engineer_id ON dispatch_orders BEGIN

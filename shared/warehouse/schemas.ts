@@ -47,7 +47,8 @@ export const returnKinds = [
 export type ReturnKind = (typeof returnKinds)[number];
 
 const quantity = z.number().int().min(1, 'The quantity is at least 1.').max(1_000_000);
-const serialNo = text(60).min(1, 'A serial number is required.');
+// A document lists a line's serials joined by ', ': a serial number never holds a comma.
+const serialNo = text(60).min(1, 'A serial number is required.').regex(/^[^,，]*$/, 'A serial number has no commas.');
 const serials = z.array(serialNo).max(1000).default([]);
 
 export const partInputSchema = z.strictObject({
@@ -126,8 +127,8 @@ export const returnLineInputSchema = z.discriminatedUnion('kind', [
     partId: id,
     quantity,
     warehouseId: id,
-    oldSerial: text(60).default(''),
-    newSerial: text(60).default(''),
+    oldSerial: text(60).regex(/^[^,，]*$/, 'A serial number has no commas.').default(''),
+    newSerial: text(60).regex(/^[^,，]*$/, 'A serial number has no commas.').default(''),
     fault: text(500).min(1, 'Describe the fault.'),
   }),
 ]);
