@@ -223,6 +223,10 @@ function describeOther(db: DB, row: OrderRow, field: string): string {
   if (field === 'contents') {
     return String(db.prepare('SELECT count(*) FROM service_contents WHERE order_id = ?').pluck().get(orderId));
   }
+  if (field === 'materials') {
+    const lines = db.prepare('SELECT part_no, quantity FROM order_materials WHERE order_id = ? ORDER BY id').all(orderId) as { part_no: string; quantity: number }[];
+    return lines.map((l) => `${l.part_no} ×${l.quantity}`).join(', ');
+  }
   if (field === 'fees') {
     const total = db.prepare('SELECT ifnull(sum(amount_fen), 0) FROM service_fees WHERE order_id = ? AND material_id IS NULL').pluck().get(orderId) as number;
     return formatFen(total);

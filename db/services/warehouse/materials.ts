@@ -231,7 +231,8 @@ export function saveMaterials(db: DB, p: { orderNo: string; rowVersion: number; 
           return;
         }
         const used = old.issued_qty - old.returned_qty;
-        if (l.quantity < used) throw refusal('PLAN_BELOW_ISSUED', { partNo: part.part_no, used });
+        // Only a lowered plan is checked: issues may have gone beyond an unchanged one.
+        if (l.quantity !== old.quantity && l.quantity < used) throw refusal('PLAN_BELOW_ISSUED', { partNo: part.part_no, used });
         const changed = old.quantity !== l.quantity || old.payer !== l.payer || old.unit_price_fen !== l.unitPriceFen || old.remarks !== l.remarks;
         if (changed) {
           db.prepare('UPDATE order_materials SET quantity = ?, payer = ?, unit_price_fen = ?, remarks = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(

@@ -29,7 +29,10 @@ export function DispatchCommands({ client, role, selected, opened, onOpenedClose
   const [error, setError] = useState<string | null>(null);
   const single = selected.length === 1 ? orderNoOf(selected[0]) : null;
   // Warehouse staff read orders; writing them is for clerks, managers and administrators.
-  const mayWrite = mayCall(role, 'dispatch.create');
+  // Each command is offered only to the roles the service lets call it.
+  const mayCreate = mayCall(role, 'dispatch.create');
+  const mayModify = mayCall(role, 'dispatch.update');
+  const mayDelete = mayCall(role, 'dispatch.delete');
   const viewing = opened ? orderNoOf(opened) : dialog?.kind === 'view' ? dialog.orderNo : null;
 
   const remove = async (orderNos: string[]) => {
@@ -86,20 +89,20 @@ export function DispatchCommands({ client, role, selected, opened, onOpenedClose
 
   return (
     <>
-      {mayWrite && (
-        <>
-          <button type="button" className="btn btn-small btn-primary" data-testid="cmd-new" onClick={() => setDialog({ kind: 'create' })}>
-            {t('commands.new')}
-          </button>
-          <button type="button" className="btn btn-small" data-testid="cmd-modify" disabled={!single} onClick={() => single && setDialog({ kind: 'modify', orderNo: single })}>
-            {t('commands.modify')}
-          </button>
-        </>
+      {mayCreate && (
+        <button type="button" className="btn btn-small btn-primary" data-testid="cmd-new" onClick={() => setDialog({ kind: 'create' })}>
+          {t('commands.new')}
+        </button>
+      )}
+      {mayModify && (
+        <button type="button" className="btn btn-small" data-testid="cmd-modify" disabled={!single} onClick={() => single && setDialog({ kind: 'modify', orderNo: single })}>
+          {t('commands.modify')}
+        </button>
       )}
       <button type="button" className="btn btn-small" data-testid="cmd-view" disabled={!single} onClick={() => single && setDialog({ kind: 'view', orderNo: single })}>
         {t('commands.view')}
       </button>
-      {mayWrite && (
+      {mayDelete && (
         <button
           type="button"
           className="btn btn-small"
@@ -128,6 +131,7 @@ export function DispatchCommands({ client, role, selected, opened, onOpenedClose
       {viewing && (
         <OrderDetail
           client={client}
+          role={role}
           orderNo={viewing}
           onChanged={refresh}
           onClose={() => {

@@ -296,6 +296,17 @@ export function DataGrid({ module, title, rows, loading, layout, onLayoutChange,
     if (state) onLayoutChange((current) => layoutFromGrid(state, current));
   }, [onLayoutChange]);
 
+  // Rows the module marks as needing attention (ModuleDef.dangerWhen), e.g. overdue owed parts.
+  const danger = module.dangerWhen;
+  const rowClass = useCallback(
+    (p: { data?: GridItem }) => {
+      if (!danger || !p.data || isGroup(p.data) || isFooter(p.data)) return undefined;
+      const v = (p.data as Row)[danger.field];
+      return v !== null && v !== undefined && String(v) === String(danger.equals) ? 'row-danger' : undefined;
+    },
+    [danger],
+  );
+
   // ---- footer: row count and sums of the loaded rows -------------------------------------
   const footer = useMemo<FooterItem[]>(() => {
     const first = layout.columns.find((c) => !c.hidden && !layout.groupBy.includes(c.field));
@@ -668,6 +679,7 @@ export function DataGrid({ module, title, rows, loading, layout, onLayoutChange,
           loading={loading}
           rowSelection={{ mode: 'multiRow', checkboxes: false, headerCheckbox: false, enableClickSelection: true, isRowSelectable: (n: IRowNode<GridItem>) => !isGroup(n.data) && !isFooter(n.data) }}
           isFullWidthRow={(p) => isGroup(p.rowNode.data)}
+          getRowClass={rowClass}
           fullWidthCellRenderer={GroupRow}
           postSortRows={(p) => {
             const order = orderRef.current;

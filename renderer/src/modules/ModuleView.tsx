@@ -60,6 +60,8 @@ export function ModuleView({ client, module, canExportAll, role }: Props) {
   const [exportAll, setExportAll] = useState<{ format: ExportFormat; spec: SheetSpec; request: QueryRequest } | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   const lastRun = useRef<{ request: QueryRequest; pattern: string }>({ request: quickQuery(''), pattern: '' });
+  /** The query on screen, for a module's commands (a quick condition toggles on it). */
+  const [current, setCurrent] = useState<{ request: QueryRequest; pattern: string }>(lastRun.current);
   const sequence = useRef(0);
   const inputRef = useRef<HTMLInputElement>(null);
 
@@ -67,6 +69,7 @@ export function ModuleView({ client, module, canExportAll, role }: Props) {
     async (request: QueryRequest, label: string) => {
       const seq = ++sequence.current;
       lastRun.current = { request, pattern: label };
+      setCurrent(lastRun.current);
       setState({ phase: 'loading', pattern: label });
       const started = performance.now();
       try {
@@ -196,6 +199,8 @@ export function ModuleView({ client, module, canExportAll, role }: Props) {
                 opened={detail}
                 onOpenedClose={() => setDetail(null)}
                 refresh={() => void runRef.current(lastRun.current.request, lastRun.current.pattern)}
+                query={current}
+                runQuery={(request, label) => void runRef.current(request, label)}
               />
             )
           }

@@ -24,6 +24,8 @@ export interface LineColumn<D> {
   width?: number;
   required?: boolean;
   className?: string;
+  /** The header's tooltip (a short header's full name). */
+  title?: string;
   render(line: D, cell: CellProps, update: (patch: Partial<D>) => void, index: number): ReactNode;
 }
 
@@ -35,7 +37,12 @@ export interface EditorHandle {
   add(atEnd: boolean): void;
   /** As of the last render (the dirty-change callback comes an effect later). */
   isDirty(): boolean;
+  /** Ctrl+F: the find-and-replace bar, where the editor has one. */
+  find?(): void;
 }
+
+/** The kinds of lines an order has (each its table's class and data-kind). */
+export type LinesKind = 'content' | 'fees' | 'materials';
 
 /** What the table offers its editor. */
 export interface TableApi {
@@ -58,6 +65,8 @@ interface EditorOptions<S, D extends { key: string }, I> {
   save: SaveLines<I>;
   handle: RefObject<EditorHandle | null>;
   onDirtyChange(dirty: boolean): void;
+  /** Opens the editor's find-and-replace bar (Ctrl+F), where it has one. */
+  onFind?(): void;
 }
 
 const strip = <D extends { key: string }>(drafts: readonly D[]) => JSON.stringify(drafts.map(({ key: _key, ...rest }) => rest));
@@ -86,6 +95,9 @@ export function useLinesEditor<S, D extends { key: string }, I>(opts: EditorOpti
   dirtyRef.current = dirty;
   const saveRef = useRef(opts.save);
   saveRef.current = opts.save;
+  const findRef = useRef(opts.onFind);
+  findRef.current = opts.onFind;
+  const hasFind = opts.onFind !== undefined;
 
   const reset = useCallback(() => {
     const fresh = source.map(toDraft);
@@ -162,7 +174,17 @@ export function useLinesEditor<S, D extends { key: string }, I>(opts: EditorOpti
   const overwrite = useCallback((lines: I[]) => send(lines, version), [send, version]);
 
   const table = useRef<TableApi | null>(null);
-  useImperativeHandle(handle, () => ({ save, discard: reset, add: (atEnd: boolean) => table.current?.add(atEnd), isDirty: () => dirtyRef.current }), [save, reset]);
+  useImperativeHandle(
+    handle,
+    () => ({
+      save,
+      discard: reset,
+      add: (atEnd: boolean) => table.current?.add(atEnd),
+      isDirty: () => dirtyRef.current,
+      ...(hasFind ? { find: () => findRef.current?.() } : {}),
+    }),
+    [save, reset, hasFind],
+  );
 
   const change = useCallback((next: D[], changedKey?: string, field?: string) => {
     setDrafts(next);
@@ -180,7 +202,7 @@ export function useLinesEditor<S, D extends { key: string }, I>(opts: EditorOpti
 }
 
 interface TableProps<D extends { key: string }> {
-  kind: 'content' | 'fees';
+  kind: LinesKind;
   columns: readonly LineColumn<D>[];
   lines: readonly D[];
   onChange(lines: D[], changedKey?: string, field?: string): void;
@@ -199,6 +221,10 @@ interface TableProps<D extends { key: string }> {
   /** Under the table: totals. */
   footer?: ReactNode;
   api: RefObject<TableApi | null>;
+  /** A cell to mark (a find-and-replace match): scrolled into view. */
+  highlight?: { key: string; field: string } | null;
+  /** Why a line may not be removed (parts already issued …), or null when it may. */
+  removeBlocked?(line: D): string | null;
 }
 
 const textTargets = new Set(['INPUT', 'TEXTAREA']);
@@ -211,6 +237,7 @@ export function LinesTable<D extends { key: string }>(props: TableProps<D>) {
   const [current, setCurrent] = useState<string | null>(null);
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const [blockedRemove, setBlockedRemove] = useState<string | null>(null);
   const focusNext = useRef<{ key: string; field?: string } | null>(null);
   const rootRef = useRef<HTMLDivElement>(null);
 
@@ -253,7 +280,9 @@ export function LinesTable<D extends { key: string }>(props: TableProps<D>) {
 
   function remove() {
     if (readOnly || liveSelected.length === 0) return;
-    setConfirmRemove(true);
+    const blocked = props.removeBlocked ? lines.filter((l) => liveSelected.includes(l.key)).map((l) => props.removeBlocked!(l)).filter((m) => m !== null) : [];
+    if (blocked.length) setBlockedRemove(blocked.join('\n'));
+    else setConfirmRemove(true);
   }
 
   function doRemove() {
@@ -326,10 +355,17 @@ export function LinesTable<D extends { key: string }>(props: TableProps<D>) {
     const code = errors[`${index}.${field}`];
     if (!code) return null;
     if (!showAll && !touched.has(`${key}.${field}`)) return null;
-    return t(`lines.errors.${code}`);
+    return t(code.includes('.') ? code : `lines.errors.${code}`);
   }
 
   const selectedCount = liveSelected.length;
+
+  // A marked cell (find-and-replace) is brought into view.
+  const hit = props.highlight;
+  useEffect(() => {
+    if (!hit) return;
+    rootRef.current?.querySelector(`[data-line-key="${hit.key}"] td[data-cell="${hit.field}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [hit]);
 
   return (
     <div className="lines-editor" ref={rootRef} tabIndex={-1} onKeyDown={onKeyDown}>
@@ -370,7 +406,7 @@ export function LinesTable<D extends { key: string }>(props: TableProps<D>) {
             <tr>
               <th className="line-head-th">#</th>
               {columns.map((c) => (
-                <th key={c.field} className={c.className}>
+                <th key={c.field} className={c.className} title={c.title}>
                   {c.label}
                   {c.required && !readOnly && <span className="required-mark">*</span>}
                 </th>
@@ -435,7 +471,11 @@ export function LinesTable<D extends { key: string }>(props: TableProps<D>) {
                       onBlur: () => setTouched((prev) => (prev.has(`${line.key}.${c.field}`) ? prev : new Set(prev).add(`${line.key}.${c.field}`))),
                     };
                     return (
-                      <td key={c.field} className={`${c.className ?? ''} ${error ? 'has-error' : ''}`}>
+                      <td
+                        key={c.field}
+                        data-cell={c.field}
+                        className={`${c.className ?? ''} ${error ? 'has-error' : ''} ${hit && hit.key === line.key && hit.field === c.field ? 'find-hit' : ''}`}
+                      >
                         {c.render(line, cell, update, i)}
                         {error && (
                           <div className="cell-error" data-testid={`line-${i}-${c.field}-error`} role="alert">
@@ -457,6 +497,21 @@ export function LinesTable<D extends { key: string }>(props: TableProps<D>) {
         </table>
       </div>
       {props.footer}
+      {blockedRemove && (
+        <ConfirmDialog
+          title={t('lines.removeConfirmTitle')}
+          message={blockedRemove}
+          buttons={[{ id: 'ok', label: t('linesMore.removeBlockedOk'), primary: true }]}
+          cancelId="ok"
+          testId="lines-remove-blocked"
+          onChoose={() => {
+            setBlockedRemove(null);
+            const key = current ?? liveSelected[0];
+            if (key) focusNext.current = { key, field: '__head' };
+            else rootRef.current?.focus();
+          }}
+        />
+      )}
       {confirmRemove && (
         <ConfirmDialog
           title={t('lines.removeConfirmTitle')}

@@ -4,6 +4,9 @@ import type { TFunction } from 'i18next';
 import type { ApiClient } from '../api/client.js';
 import type { ContentLineInput, Engineer, FeeLineInput, HistoryEntry, OrderDetail as Detail } from '../../../shared/dispatch/schemas.js';
 import type { DispatchStatus } from '../../../shared/modules/dispatch.js';
+import type { MaterialLineInput, OrderMaterials } from '../../../shared/warehouse/schemas.js';
+import { mayCall, type Role } from '../../../shared/roles.js';
+import type { MethodName } from '../../../shared/contract.js';
 import { ServiceError } from '../../../shared/errors.js';
 import { refusalMessage, type RefusalReason } from '../../../shared/dispatch/status.js';
 import { formatDateTime } from '../grid/format.js';
@@ -14,7 +17,12 @@ import { FeeLinesEditor } from './FeeLinesEditor.js';
 import type { EditorHandle, SaveOutcome } from './LinesTable.js';
 import { issuesToCells } from './lines.js';
 import { ReturnVisitDialog, type Satisfaction } from './ReturnVisitDialog.js';
+import { MaterialsTab } from './MaterialsTab.js';
+import type { PartsFeeLine } from './materials.js';
+import { OwedDialog } from '../owed/OwedDialog.js';
+import type { OwedInputValues } from '../owed/owed-form.js';
 import './orders.css';
+import './materials.css';
 
 // 派工单 detail (legacy 3.1.3 view, 3.1.4 content and fees of an order): one modal window per
 // order with its overview, service content, service fees, materials and history; the status
@@ -26,11 +34,20 @@ interface Props {
   onClose(): void;
   /** Called after every change that was saved, so the list can refresh. */
   onChanged(): void;
+  /** The signed-in user's role: the window offers only what the role may do. */
+  role: Role;
+  /** The tab the window opens on (the materials list opens the materials). */
+  initialTab?: OrderTab;
 }
 
 export const orderTabs = ['overview', 'content', 'fees', 'materials', 'history'] as const;
-type Tab = (typeof orderTabs)[number];
-type EditorKind = 'content' | 'fees';
+export type OrderTab = (typeof orderTabs)[number];
+type Tab = OrderTab;
+const editorKinds = ['content', 'fees', 'materials'] as const;
+type EditorKind = (typeof editorKinds)[number];
+const isEditorKind = (tab: Tab): tab is EditorKind => (editorKinds as readonly string[]).includes(tab);
+/** What saving each kind of lines calls (and so who may edit them). */
+const saveMethod: Record<EditorKind, MethodName> = { content: 'dispatch.saveContent', fees: 'dispatch.saveFees', materials: 'materials.save' };
 
 type Message = { kind: 'error' | 'ok'; text: string } | null;
 type Ask = { kind: EditorKind; then(): void } | null;
@@ -39,14 +56,18 @@ type Ask = { kind: EditorKind; then(): void } | null;
 const closedStatuses: readonly DispatchStatus[] = ['visited', 'cancelled'];
 const refusalReasons: readonly RefusalReason[] = ['same', 'closed', 'notAllowed', 'visitOnly', 'needsEngineer', 'needsContent'];
 
-export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
+export function OrderDetail({ client, orderNo, onClose, onChanged, role, initialTab = 'overview' }: Props) {
   const { t } = useTranslation();
   const [detail, setDetail] = useState<Detail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [engineers, setEngineers] = useState<Engineer[]>([]);
   const [workTypes, setWorkTypes] = useState<string[]>([]);
-  const [tab, setTab] = useState<Tab>('overview');
-  const [dirty, setDirty] = useState<Record<EditorKind, boolean>>({ content: false, fees: false });
+  const [tab, setTab] = useState<Tab>(initialTab);
+  const [dirty, setDirty] = useState<Record<EditorKind, boolean>>({ content: false, fees: false, materials: false });
+  const [materials, setMaterials] = useState<OrderMaterials | null>(null);
+  const [materialsError, setMaterialsError] = useState<string | null>(null);
+  /** Completing was refused: planned parts are not all issued (the server's words), then the owed-part form. */
+  const [shortfall, setShortfall] = useState<{ message: string; form: boolean; error: string | null } | null>(null);
   const [message, setMessage] = useState<Message>(null);
   const [busy, setBusy] = useState(false);
   const [ask, setAsk] = useState<Ask>(null);
@@ -54,11 +75,12 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
   const [statusReason, setStatusReason] = useState('');
   const [visit, setVisit] = useState<{ error: string | null } | null>(null);
   /** Per lines tab: the server's account of the last save refused because another desk changed the order. */
-  const [linesNote, setLinesNote] = useState<Record<EditorKind, string | null>>({ content: null, fees: null });
+  const [linesNote, setLinesNote] = useState<Record<EditorKind, string | null>>({ content: null, fees: null, materials: null });
   const rootRef = useRef<HTMLDivElement>(null);
   const contentHandle = useRef<EditorHandle | null>(null);
   const feesHandle = useRef<EditorHandle | null>(null);
-  const handles: Record<EditorKind, React.RefObject<EditorHandle | null>> = { content: contentHandle, fees: feesHandle };
+  const materialsHandle = useRef<EditorHandle | null>(null);
+  const handles: Record<EditorKind, React.RefObject<EditorHandle | null>> = { content: contentHandle, fees: feesHandle, materials: materialsHandle };
 
   /**
    * The order as last loaded (shown). Status and visit writes carry its row version: the one the
@@ -70,8 +92,19 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
   const load = useCallback(async () => {
     try {
       const d = await client.call('dispatch.get', { orderNo });
+      // The materials are read after the order: their row version (the order's) is never newer
+      // than the plan shown, so a save over it can only be refused, never overwrite unseen work.
+      let m: OrderMaterials | null = null;
+      let mError: string | null = null;
+      try {
+        m = await client.call('materials.get', { orderNo });
+      } catch (err) {
+        mError = errorText(t, err);
+      }
       latest.current = d.order;
       setDetail(d);
+      setMaterials(m);
+      setMaterialsError(mError);
       setLoadError(null);
       return d;
     } catch (err) {
@@ -96,12 +129,15 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
 
   const order = detail?.order;
   const readOnly = !order || closedStatuses.includes(order.status);
+  const may = (method: MethodName) => mayCall(role, method);
+  /** Lines this role may not save are shown, not offered for editing. */
+  const linesReadOnly = (kind: EditorKind) => readOnly || !may(saveMethod[kind]) || (kind === 'materials' && !materials);
 
   const isDirty = (k: EditorKind) => handles[k].current?.isDirty() ?? dirty[k];
 
   /** Whatever comes next waits until the unsaved lines of the editor being left are saved or dropped. */
   function guard(then: () => void) {
-    const kind = (['content', 'fees'] as const).find((k) => isDirty(k));
+    const kind = editorKinds.find((k) => isDirty(k));
     if (kind) setAsk({ kind, then });
     else then();
   }
@@ -125,7 +161,7 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
 
   function goTab(next: Tab) {
     if (next === tab) return;
-    const leaving = tab === 'content' || tab === 'fees' ? tab : null;
+    const leaving = isEditorKind(tab) ? tab : null;
     const go = () => {
       setTab(next);
       setMessage(null);
@@ -154,6 +190,8 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
     if (err instanceof ServiceError) {
       if (err.code === 'CONFLICT') return conflictText(err, await load());
       if (err.code === 'REFUSED') {
+        // The warehouse's rules say why with a reason code, translated.
+        if (err.reason) return errorText(t, err);
         const from = detail?.order.status;
         const to = status ?? 'visited';
         const reason = from ? refusalReasons.find((r) => refusalMessage(r, from, to) === err.message) : undefined;
@@ -169,21 +207,41 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
     onChanged();
   }
 
-  async function setStatus(status: DispatchStatus, reason = '') {
+  async function setStatus(status: DispatchStatus, reason = '', owed?: OwedInputValues) {
     const now = latest.current;
     if (!now) return;
     setBusy(true);
     setMessage(null);
     try {
-      await client.call('dispatch.setStatus', { orderNo, rowVersion: now.rowVersion, status, reason });
+      await client.call('dispatch.setStatus', { orderNo, rowVersion: now.rowVersion, status, reason, ...(owed ? { owed } : {}) });
       setReasonFor(null);
       setStatusReason('');
-      await afterChange(t('order.statusChanged', { status: t(`dispatchStatus.${status}`) }));
+      setShortfall(null);
+      await afterChange(owed ? t('completeOwed.done') : t('order.statusChanged', { status: t(`dispatchStatus.${status}`) }));
     } catch (err) {
       setReasonFor(null);
-      setMessage({ kind: 'error', text: await failure(err, status) });
+      const text = await failure(err, status);
+      if (status === 'completed' && err instanceof ServiceError && err.code === 'REFUSED' && err.reason?.code === 'MATERIALS_NOT_ISSUED') {
+        // Planned parts not issued: the clerk records them as owed or reduces the plan (the reason in its own words).
+        const why = t('reasons.MATERIALS_NOT_ISSUED', err.reason.params ?? {});
+        setShortfall((s) => ({ message: why, form: s?.form ?? false, error: s?.form ? text : null }));
+      } else if (owed) {
+        // The owed-part form stays open with what went wrong.
+        setShortfall((s) => (s ? { ...s, error: text } : s));
+      } else setMessage({ kind: 'error', text });
     } finally {
       setBusy(false);
+    }
+  }
+
+  function answerShortfall(choice: string) {
+    if (choice === 'owed') setShortfall((s) => (s ? { ...s, form: true, error: null } : s));
+    else {
+      setShortfall(null);
+      if (choice === 'reduce') {
+        goTab('materials');
+        setMessage({ kind: 'ok', text: t('completeOwed.reduceHint') });
+      } else rootRef.current?.focus();
     }
   }
 
@@ -216,19 +274,21 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
    * clerk chose to overwrite another desk's change, the one loaded now) — never simply the
    * latest loaded one: the server replaces the lines as a set.
    */
-  async function saveLines(kind: EditorKind, lines: ContentLineInput[] | FeeLineInput[], rowVersion: number, saved: () => void): Promise<SaveOutcome> {
+  async function saveLines(kind: EditorKind, lines: ContentLineInput[] | FeeLineInput[] | MaterialLineInput[], rowVersion: number, saved: () => void): Promise<SaveOutcome> {
     if (!order) return { ok: false };
     setMessage(null);
     try {
       if (kind === 'content') await client.call('dispatch.saveContent', { orderNo, rowVersion, lines: lines as ContentLineInput[] });
-      else await client.call('dispatch.saveFees', { orderNo, rowVersion, lines: lines as FeeLineInput[] });
+      else if (kind === 'fees') await client.call('dispatch.saveFees', { orderNo, rowVersion, lines: lines as FeeLineInput[] });
+      else await client.call('materials.save', { orderNo, rowVersion, lines: lines as MaterialLineInput[] });
       saved();
       setLinesNote((n) => ({ ...n, [kind]: null }));
-      await afterChange(t(kind === 'content' ? 'order.contentSaved' : 'order.feesSaved', { count: lines.length }));
+      const savedText = { content: 'order.contentSaved', fees: 'order.feesSaved', materials: 'materialsTab.saved' } as const;
+      await afterChange(t(savedText[kind], { count: lines.length }));
       return { ok: true };
     } catch (err) {
       if (err instanceof ServiceError && err.code === 'INVALID_PARAMS') {
-        const { cells, rest } = issuesToCells(err.issues, { hoursX100: 'hours', amountFen: 'amount' });
+        const { cells, rest } = issuesToCells(err.issues, { hoursX100: 'hours', amountFen: 'amount', partId: 'part', unitPriceFen: 'unitPrice' });
         setMessage({ kind: 'error', text: rest.length ? errorText(t, new ServiceError('INVALID_PARAMS', err.message, { issues: rest.map((m) => ({ path: '', message: m })) })) : t('lines.errors.fixCells') });
         return { ok: false, cellErrors: cells };
       }
@@ -243,12 +303,20 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
   // The editors keep the latest of these in a ref: no need for stable identities.
   const saveContent = (lines: ContentLineInput[], rowVersion: number, saved: () => void) => saveLines('content', lines, rowVersion, saved);
   const saveFees = (lines: FeeLineInput[], rowVersion: number, saved: () => void) => saveLines('fees', lines, rowVersion, saved);
+  const saveMaterials = (lines: MaterialLineInput[], rowVersion: number, saved: () => void) => saveLines('materials', lines, rowVersion, saved);
   const conflictSettled = (kind: EditorKind) => () => {
     setLinesNote((n) => ({ ...n, [kind]: null }));
     setMessage(null);
   };
   const onContentDirty = useCallback((d: boolean) => setDirty((p) => (p.content === d ? p : { ...p, content: d })), []);
   const onFeesDirty = useCallback((d: boolean) => setDirty((p) => (p.fees === d ? p : { ...p, fees: d })), []);
+  const onMaterialsDirty = useCallback((d: boolean) => setDirty((p) => (p.materials === d ? p : { ...p, materials: d })), []);
+  // The server's computed parts lines (its fee totals count them), with their units from the materials.
+  const partsLines = useMemo(
+    (): PartsFeeLine[] => (detail?.materialFees ?? []).map((f) => ({ ...f, unit: materials?.lines.find((l) => l.id === f.id)?.unit })),
+    [detail, materials],
+  );
+  const people = useMemo(() => engineers.filter((e) => e.active).map((e) => e.name), [engineers]);
   const contentDefaults = useMemo(() => ({ engineerId: order?.engineerId ?? null, workType: order?.taskType ?? '' }), [order?.engineerId, order?.taskType]);
 
   // The window is modal: its keys work wherever the focus is (also when a reload took it away).
@@ -264,7 +332,7 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
   }, []);
 
   function onKeyDown(e: KeyboardEvent) {
-    if (ask || reasonFor || visit) return;
+    if (ask || reasonFor || visit || shortfall) return;
     const ctrl = e.ctrlKey || e.metaKey;
     if (ctrl && e.key === 'Tab') {
       e.preventDefault();
@@ -278,21 +346,34 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
     } else if (e.key === 'Escape') {
       e.preventDefault();
       close();
-    } else if ((tab === 'content' || tab === 'fees') && e.key === 'Insert') {
+    } else if (isEditorKind(tab) && e.key === 'Insert') {
       // Insert works wherever the focus is in the window (tab strip, status bar …).
       e.preventDefault();
       handles[tab].current?.add(ctrl);
     } else if (ctrl && (e.key === 's' || e.key === 'S')) {
       // Never the browser's "save page"; on a lines tab it saves the lines.
       e.preventDefault();
-      if (tab === 'content' || tab === 'fees') void handles[tab].current?.save();
+      if (isEditorKind(tab)) void handles[tab].current?.save();
+    } else if (ctrl && !e.shiftKey && !e.altKey && (e.key === 'f' || e.key === 'F') && isEditorKind(tab) && handles[tab].current?.find) {
+      // Find and replace in the lines' text (the materials).
+      e.preventDefault();
+      handles[tab].current?.find?.();
     }
+  }
+
+  // The keys the tab offers: editing keys only where this user may edit the lines.
+  let keysHint = '';
+  if (isEditorKind(tab) && order) {
+    if (tab === 'materials') keysHint = linesReadOnly(tab) ? t('materialsTab.keysHintReadOnly') : t('materialsTab.keysHint');
+    else if (!linesReadOnly(tab)) keysHint = t('order.keysHint');
   }
 
   const title = order ? t('order.title', { orderNo, customer: order.customer }) : t('order.titleLoading', { orderNo });
   const readOnlyNote = order && readOnly ? t('order.readOnly', { status: t(`dispatchStatus.${order.status}`) }) : undefined;
-  const moves = (detail?.nextStatuses ?? []).filter((s) => s !== 'visited');
-  const canVisit = order?.status === 'completed';
+  const noteOf = (kind: EditorKind) => readOnlyNote ?? (may(saveMethod[kind]) ? undefined : t('orderAccess.readOnly', { role: t(`roles.${role}`) }));
+  // Status changes and the return visit are offered only to roles that may make them.
+  const moves = may('dispatch.setStatus') ? (detail?.nextStatuses ?? []).filter((s) => s !== 'visited') : [];
+  const canVisit = order?.status === 'completed' && may('dispatch.returnVisit');
 
   return (
     <div className="modal-backdrop order-backdrop">
@@ -376,7 +457,13 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
               {t(`order.tabs.${k}`)}
               {k === 'content' && detail && <span className="tab-count">{detail.contents.length}</span>}
               {k === 'fees' && detail && <span className="tab-count">{detail.fees.length}</span>}
-              {(k === 'content' || k === 'fees') && dirty[k] && <span className="tab-dirty" title={t('lines.dirty')}>●</span>}
+              {k === 'materials' && materials && <span className="tab-count">{materials.lines.length}</span>}
+              {k === 'materials' && materials && materials.owed.some((o) => o.status === 'owed' || o.status === 'partial') && (
+                <span className="tab-owed" title={t('materialsTab.openOwed')}>
+                  {t('materialsTab.owedMark')}
+                </span>
+              )}
+              {isEditorKind(k) && dirty[k] && <span className="tab-dirty" title={t('lines.dirty')}>●</span>}
             </button>
           ))}
         </div>
@@ -396,8 +483,8 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
               engineers={engineers}
               defaults={contentDefaults}
               workTypes={workTypes}
-              readOnly={readOnly}
-              readOnlyNote={readOnlyNote}
+              readOnly={linesReadOnly('content')}
+              readOnlyNote={noteOf('content')}
               save={saveContent}
               handle={contentHandle}
               onDirtyChange={onContentDirty}
@@ -413,19 +500,37 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
               onConflictSettled={conflictSettled('fees')}
               savedTotals={detail.feeTotals}
               warranty={detail.order.warranty}
-              readOnly={readOnly}
-              readOnlyNote={readOnlyNote}
+              readOnly={linesReadOnly('fees')}
+              readOnlyNote={noteOf('fees')}
+              partsLines={partsLines}
               save={saveFees}
               handle={feesHandle}
               onDirtyChange={onFeesDirty}
             />
           )}
-          {detail && tab === 'materials' && <div className="order-placeholder">{t('order.materialsPlaceholder')}</div>}
+          {detail && tab === 'materials' && (
+            <MaterialsTab
+              client={client}
+              materials={materials}
+              loadError={materialsError}
+              version={detail.order.rowVersion}
+              changedBy={detail.order.updatedBy}
+              changedAt={detail.order.updatedAt}
+              conflictNote={linesNote.materials}
+              onConflictSettled={conflictSettled('materials')}
+              warranty={detail.order.warranty}
+              readOnly={linesReadOnly('materials')}
+              readOnlyNote={noteOf('materials')}
+              save={saveMaterials}
+              handle={materialsHandle}
+              onDirtyChange={onMaterialsDirty}
+            />
+          )}
           {detail && tab === 'history' && <History entries={detail.history} t={t} />}
         </div>
 
         <div className={`order-message ${message?.kind ?? ''}`} data-testid="order-message" data-kind={message?.kind ?? ''} role={message?.kind === 'error' ? 'alert' : 'status'}>
-          {message?.text ?? (tab === 'content' || tab === 'fees' ? t('order.keysHint') : '')}
+          {message?.text ?? keysHint}
         </div>
 
         <div className="dialog-buttons">
@@ -458,6 +563,41 @@ export function OrderDetail({ client, orderNo, onClose, onChanged }: Props) {
             onConfirm={() => void setStatus(reasonFor, statusReason.trim())}
             onCancel={() => {
               setReasonFor(null);
+              rootRef.current?.focus();
+            }}
+          />
+        )}
+
+        {shortfall && !shortfall.form && (
+          <ConfirmDialog
+            title={t('completeOwed.title')}
+            message={`${shortfall.message}\n\n${t('completeOwed.ask')}`}
+            buttons={[
+              { id: 'owed', label: t('completeOwed.recordOwed'), primary: true, testId: 'complete-owed-record' },
+              { id: 'reduce', label: t('completeOwed.reducePlan'), testId: 'complete-owed-reduce' },
+              { id: 'cancel', label: t('common.cancel'), testId: 'complete-owed-cancel' },
+            ]}
+            cancelId="cancel"
+            testId="complete-owed-choice"
+            onChoose={answerShortfall}
+          />
+        )}
+
+        {shortfall?.form && (
+          <OwedDialog
+            client={client}
+            mode="complete"
+            testId="complete-owed-dialog"
+            title={t('completeOwed.formTitle', { orderNo })}
+            intro={<p className="owed-shortfall">{shortfall.message}</p>}
+            people={people}
+            initial={{ responsible: order?.engineer ?? '' }}
+            busy={busy}
+            error={shortfall.error}
+            submitLabel={t('completeOwed.submit')}
+            onSubmit={(owed) => void setStatus('completed', '', owed as OwedInputValues)}
+            onCancel={() => {
+              setShortfall(null);
               rootRef.current?.focus();
             }}
           />
@@ -629,7 +769,7 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** A history field in words: an order field, a line field, or as stored. */
 function fieldLabel(t: TFunction, field: string): string {
   if (!field) return '';
-  for (const key of [`order.historyField.${field}`, `dispatch.${snake(field)}`, `lines.content.${field}`, `lines.fees.${field}`]) {
+  for (const key of [`order.historyField.${field}`, `dispatch.${snake(field)}`, `lines.content.${field}`, `lines.fees.${field}`, `orderHistory.field.${field}`]) {
     const text = t(key, { defaultValue: '' });
     if (text) return text;
   }
@@ -657,6 +797,9 @@ function valueText(t: TFunction, field: string, value: string | null): string {
   if (field === 'contents' || field === 'fees') {
     return value.replace(/(?<![\w-])(labour|travel|parts|accommodation|other|customer|company|partly_solved|unsolved|solved|unsettled|settled)(?![\w-])/g, (w) => t(lineTokens[w]));
   }
+  // The warehouse's records (materials plan, owed parts): their codes in words.
+  if (field === 'materials') return value.replace(/(?<![\w-])(customer|company)(?![\w-])/g, (w) => t(`materialPayer.${w}`));
+  if (field === 'owed') return value.replace(/(?<![\w-])(owed|partial|supplied|closed)(?![\w-])/g, (w) => t(`owedStatus.${w}`));
   if (field === 'status') return t(`dispatchStatus.${value}`, { defaultValue: value });
   if (field === 'urgency') return t(`urgency.${value}`, { defaultValue: value });
   if (field === 'satisfaction') return t(`satisfaction.${value}`, { defaultValue: value });
@@ -685,7 +828,7 @@ function History({ entries, t }: { entries: readonly HistoryEntry[]; t: TFunctio
             <tr key={i} data-testid="history-row" data-action={h.action} data-field={h.field}>
               <td>{formatDateTime(h.at)}</td>
               <td>{h.by}</td>
-              <td>{t(`order.action.${h.action}`, { defaultValue: h.action })}</td>
+              <td>{t(`order.action.${h.action}`, { defaultValue: t(`orderHistory.action.${h.action}`, { defaultValue: h.action }) })}</td>
               <td>{fieldLabel(t, h.field)}</td>
               <td className="history-change">
                 {h.oldValue === null && h.newValue !== null ? (

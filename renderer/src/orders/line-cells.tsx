@@ -1,10 +1,12 @@
-import type { ReactNode, RefObject } from 'react';
+import { useCallback, useState, type ReactNode, type RefObject } from 'react';
 import { parseDate } from '../query/draft.js';
 import { LinesConflict } from './LinesConflict.js';
-import { LinesTable, useLinesEditor, type EditorHandle, type LineColumn, type SaveLines } from './LinesTable.js';
+import { LinesTable, useLinesEditor, type EditorHandle, type LineColumn, type LinesKind, type SaveLines } from './LinesTable.js';
 import type { LineErrors } from './lines.js';
+import { FindReplaceBar } from './FindReplaceBar.js';
+import type { Match } from './find-replace.js';
 
-// The cells and the frame the two lines editors (售服内容, 售服费用) have in common.
+// The cells and the frame the lines editors (售服内容, 售服费用, 售服材料) have in common.
 
 type Render<D> = LineColumn<D>['render'];
 const patch = <D,>(field: string, value: unknown) => ({ [field]: value }) as Partial<D>;
@@ -44,6 +46,14 @@ export function dateCell<D extends Record<K, string>, K extends string>(field: K
     );
   };
 }
+
+/** An amount with its currency sign in front. */
+export const withYuanSign = (input: ReactNode) => (
+  <span className="money-input">
+    <span className="money-sign">¥</span>
+    {input}
+  </span>
+);
 
 /** A decimal typed freely; leaving the cell writes it the standard way (`normal` says how, or null when it does not parse). */
 export function decimalCell<D extends Record<K, string>, K extends string>(field: K, placeholder: string, normal: (text: string) => string | null, wrap: (input: ReactNode) => ReactNode = (i) => i): Render<D> {
@@ -87,7 +97,7 @@ export interface LinesEditorProps<S, I> {
 }
 
 interface FrameProps<S, D extends { key: string }, I> extends LinesEditorProps<S, I> {
-  kind: 'content' | 'fees';
+  kind: LinesKind;
   toDraft(line: S): D;
   check(drafts: readonly D[]): { errors: LineErrors; lines: I[] | null };
   columns: readonly LineColumn<D>[];
@@ -100,17 +110,45 @@ interface FrameProps<S, D extends { key: string }, I> extends LinesEditorProps<S
   fieldLabel(field: string): string;
   /** The totals under the table, from the lines as typed. */
   footer(drafts: readonly D[], dirty: boolean): ReactNode;
+  /** The free-text cells Ctrl+F finds and replaces in; no find bar without them. */
+  findFields?: readonly string[];
+  /** Why a line may not be removed, or null when it may. */
+  removeBlocked?(line: D): string | null;
 }
 
 /** One order's lines of one kind: drafts, checks and saving (useLinesEditor) drawn by LinesTable. */
 export function LinesEditorFrame<S extends { id: number } & Readonly<Record<string, unknown>>, D extends { key: string }, I extends { id?: number }>(
   props: FrameProps<S, D, I>,
 ) {
-  const { lines, kind, columns, newLine, readOnly, readOnlyNote, footer, compareFields, describe, fieldLabel, changedBy, changedAt, conflictNote, onConflictSettled, ...options } =
-    props;
+  const {
+    lines,
+    kind,
+    columns,
+    newLine,
+    readOnly,
+    readOnlyNote,
+    footer,
+    compareFields,
+    describe,
+    fieldLabel,
+    changedBy,
+    changedAt,
+    conflictNote,
+    onConflictSettled,
+    findFields,
+    removeBlocked,
+    ...options
+  } = props;
+  const [find, setFind] = useState<{ signal: number } | null>(null);
+  const [hit, setHit] = useState<Match | null>(null);
+  const openFind = useCallback(() => setFind((f) => ({ signal: (f?.signal ?? 0) + 1 })), []);
   // The rest of the editor's state (errors, serverErrors, showAll, dirty, saving) goes to the table as it is.
-  const { drafts, change, table, save, stale, base, checked, overwrite, reload, staleSaveAsked, ...state } = useLinesEditor({ source: lines, ...options });
-  const banner = stale && (
+  const { drafts, change, table, save, stale, base, checked, overwrite, reload, staleSaveAsked, ...state } = useLinesEditor({
+    source: lines,
+    ...options,
+    onFind: findFields ? openFind : undefined,
+  });
+  const conflict = stale && (
     <LinesConflict<S, I>
       baseLines={base.source}
       stored={lines}
@@ -131,6 +169,30 @@ export function LinesEditorFrame<S extends { id: number } & Readonly<Record<stri
       onOverwrite={overwrite}
     />
   );
+  const findBar = find && findFields && (
+    <FindReplaceBar<D & Record<string, unknown>>
+      lines={drafts as (D & Record<string, unknown>)[]}
+      fields={findFields}
+      readOnly={readOnly}
+      focusSignal={find.signal}
+      onChange={(next) => change(next)}
+      onHighlight={setHit}
+      onClose={() => {
+        setFind(null);
+        setHit(null);
+        // Back to the table: the cell of the last match, or the lines.
+        const el = document.querySelector<HTMLElement>(`[data-testid="lines-table"][data-kind="${kind}"]`);
+        el?.closest<HTMLElement>('.lines-editor')?.focus();
+      }}
+    />
+  );
+  const banner =
+    conflict || findBar ? (
+      <>
+        {conflict}
+        {findBar}
+      </>
+    ) : null;
   return (
     <LinesTable
       {...state}
@@ -145,6 +207,8 @@ export function LinesEditorFrame<S extends { id: number } & Readonly<Record<stri
       readOnlyNote={readOnlyNote}
       onSave={() => void save()}
       footer={footer(drafts, state.dirty)}
+      highlight={hit}
+      removeBlocked={removeBlocked}
     />
   );
 }

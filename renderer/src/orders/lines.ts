@@ -19,7 +19,9 @@ export type LineError =
   | 'moneyNegative'
   | 'reasonRequired'
   | 'settledOnRequired'
-  | 'tooLong';
+  | 'tooLong'
+  /** A key of its own (an editor's texts kept elsewhere), shown as it is. */
+  | `${string}.${string}`;
 
 export type LineErrors = Record<string, LineError>;
 
