@@ -42,7 +42,7 @@ export interface EditorHandle {
 }
 
 /** The kinds of lines an order has (each its table's class and data-kind). */
-export type LinesKind = 'content' | 'fees' | 'materials';
+export type LinesKind = 'content' | 'fees' | 'materials' | 'issue-window' | 'return-window' | 'receipt-window' | 'adjust-window';
 
 /** What the table offers its editor. */
 export interface TableApi {
@@ -213,6 +213,8 @@ interface TableProps<D extends { key: string }> {
   dirty: boolean;
   saving: boolean;
   readOnly: boolean;
+  /** A document window posts with its own button (Ctrl+S still calls onSave): no save button or dirty mark here. */
+  ownSave?: boolean;
   /** Why the lines cannot be changed, shown above the table when read-only. */
   readOnlyNote?: string;
   onSave(): void;
@@ -383,10 +385,12 @@ export function LinesTable<D extends { key: string }>(props: TableProps<D>) {
         >
           {selectedCount > 1 ? t('lines.removeCount', { count: selectedCount }) : t('lines.remove')}
         </button>
-        <button type="button" className="btn btn-small btn-primary" data-testid="lines-save" disabled={readOnly || saving || !dirty} onClick={props.onSave} title={t('lines.saveTitle')}>
-          {saving ? t('lines.saving') : t('lines.save')}
-        </button>
-        {dirty && (
+        {!props.ownSave && (
+          <button type="button" className="btn btn-small btn-primary" data-testid="lines-save" disabled={readOnly || saving || !dirty} onClick={props.onSave} title={t('lines.saveTitle')}>
+            {saving ? t('lines.saving') : t('lines.save')}
+          </button>
+        )}
+        {dirty && !props.ownSave && (
           <span className="lines-dirty" data-testid="lines-dirty">
             {t('lines.dirty')}
           </span>

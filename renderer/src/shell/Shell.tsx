@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserInfo } from '../../../shared/contract.js';
-import { modules } from '../../../shared/modules/index.js';
+import { modules, warehouseLists } from '../../../shared/modules/index.js';
 import type { ConnectionSettings } from '../../../shared/settings.js';
 import type { ApiClient } from '../api/client.js';
 import { connectionText, usesServer } from '../api/connection.js';
@@ -25,7 +25,7 @@ export function Shell({ client, settings, user, onLogout }: Props) {
   const [activeId, setActiveId] = useState<string>(modules[0].id);
   const [messageStatus, setMessageStatus] = useState<MessageStatus | null>(null);
   const [taskTypesOpen, setTaskTypesOpen] = useState(false);
-  const active = modules.find((m) => m.id === activeId) ?? modules[0];
+  const active = [...modules, ...warehouseLists].find((m) => m.id === activeId) ?? modules[0];
   const server = usesServer(settings);
   const conn = connectionText(settings);
 
@@ -98,6 +98,28 @@ export function Shell({ client, settings, user, onLogout }: Props) {
                   onClick={() => setActiveId(m.id)}
                 >
                   <span className="nav-index">{i + 1}</span>
+                  <span className="nav-label">{t(m.labelKey)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          {/* The store's own lists (stock balances, ledger, parts), in the same module view. */}
+          <div className="nav-heading" id="nav-heading-store">
+            {t('lists.heading')}
+          </div>
+          <ul aria-labelledby="nav-heading-store" data-testid="nav-store">
+            {warehouseLists.map((m) => (
+              <li key={m.id}>
+                <button
+                  type="button"
+                  data-testid={`nav-${m.id}`}
+                  className={`nav-item ${m.id === active.id ? 'active' : ''}`}
+                  aria-current={m.id === active.id ? 'page' : undefined}
+                  onClick={() => setActiveId(m.id)}
+                >
+                  <span className="nav-index" aria-hidden="true">
+                    ·
+                  </span>
                   <span className="nav-label">{t(m.labelKey)}</span>
                 </button>
               </li>

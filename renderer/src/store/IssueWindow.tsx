@@ -1,0 +1,316 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Role } from '../../../shared/roles.js';
+import type { ApiClient } from '../api/client.js';
+import { errorText } from '../i18n/errors.js';
+import { infoColumn, nameColumn, noteOf, numberColumn, partColumn, serialsColumn } from './cells.js';
+import { checksFailed, DocWindow, useDocLines } from './DocWindow.js';
+import { DocumentView } from './DocumentView.js';
+import { loadOrder, OrderField, orderNoOf, type OrderState } from './OrderField.js';
+import { SerialPicker } from './SerialPicker.js';
+import { partIdsOf, partRef, useBalances, useEngineers, useWarehouses } from './store-data.js';
+import { blankDraft, checkIssue, quantitiesByPart, quantityOf, serialsOnOtherLines, serialsText, type IssueDraft } from './store-lines.js';
+
+interface Props {
+  client: ApiClient;
+  role: Role;
+  onPosted(docNo: string): void;
+  onClose(): void;
+}
+
+const newIssueLine = (): IssueDraft => ({ ...blankDraft(), owedId: null });
+
+/** Contract field names of issue lines → the table's columns. */
+const fieldOf = { partId: 'part', quantity: 'quantity', serials: 'serials', owedId: 'owed' };
+
+/**
+ * 售服材料领用 — "New issue" (LY…): parts issued to the engineer for one order from a main store
+ * (never the faulty store). Lines come from the order's plan and open owed parts (从计划带入) or
+ * are added by hand; each shows what is available in the chosen store and is marked when the
+ * document asks for more; serial-tracked lines take exactly their quantity of serials, picked
+ * from those in stock there or typed.
+ */
+export function IssueWindow({ client, role, onPosted, onClose }: Props) {
+  const { t } = useTranslation();
+  const stores = useWarehouses(client);
+  const engineers = useEngineers(client);
+  const { want, refresh, forget, stockIn } = useBalances(client);
+  const doc = useDocLines<IssueDraft>(() => [newIssueLine()]);
+  const { lines, patch } = doc;
+  const [orderText, setOrderText] = useState('');
+  const [order, setOrder] = useState<OrderState>({ state: 'none' });
+  const [warehouseId, setWarehouseId] = useState('');
+  const [engineerId, setEngineerId] = useState('');
+  const [engineerChosen, setEngineerChosen] = useState(false);
+  const [remarks, setRemarks] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [planning, setPlanning] = useState(false);
+  const [picker, setPicker] = useState<string | null>(null);
+  const [viewing, setViewing] = useState<string | null>(null);
+
+  // The first main store is the usual one.
+  useEffect(() => {
+    if (!warehouseId && stores.main.length) setWarehouseId(String(stores.main[0].id));
+  }, [stores.main, warehouseId]);
+
+  useEffect(() => want(partIdsOf(lines)), [lines, want]);
+
+  const wid = warehouseId ? Number(warehouseId) : null;
+  const stock = stockIn(wid);
+  const checked = useMemo(() => checkIssue(lines, stock), [lines, stock]);
+  // A posted document is history: the checks of its lines (against the stock after it) no longer speak.
+  const note = noteOf(t, doc.posted ? {} : checked.errors, doc.serverCells, doc.tried);
+  const totals = quantitiesByPart(lines);
+  const warehouseName = stores.all.find((w) => w.id === wid)?.name ?? '';
+
+  const readOrder = async (orderNo: string) => {
+    setOrder({ state: 'loading', orderNo });
+    const o = await loadOrder(client, orderNo, t);
+    setOrder(o);
+    // The order's engineer takes the parts unless the keeper chose another.
+    if (o.state === 'done' && !engineerChosen) setEngineerId(o.order.engineerId ? String(o.order.engineerId) : '');
+  };
+
+  const orderNo = order.state === 'done' ? order.order.orderNo : null;
+
+  const fromPlan = async () => {
+    if (!orderNo) {
+      doc.setTried(true);
+      return;
+    }
+    setPlanning(true);
+    setNotice(null);
+    doc.setRefusal(null);
+    try {
+      const plan = (await client.call('issues.fromPlan', { orderNo })).lines;
+      if (!plan.length) {
+        setNotice(t('issueWindow.planEmpty', { orderNo }));
+        return;
+      }
+      const have = lines.filter((l) => l.part);
+      const fresh = plan
+        .filter((p) => !have.some((l) => l.part!.id === p.partId && l.owedId === p.owedId))
+        .map((p): IssueDraft => {
+          const part = partRef(p);
+          return { ...newIssueLine(), part, partText: part.partNo, quantity: String(p.quantity), owedId: p.owedId };
+        });
+      doc.setLines([...have, ...fresh]);
+      setNotice(fresh.length ? t('issueWindow.planTaken', { count: fresh.length }) : t('issueWindow.planAlready'));
+    } catch (err) {
+      doc.setRefusal(errorText(t, err));
+    } finally {
+      setPlanning(false);
+    }
+  };
+
+  const post = async () => {
+    doc.setTried(true);
+    setNotice(null);
+    if (!orderNo || !wid) return;
+    // The stock as it is now: another desk may have issued from it meanwhile.
+    let now = stock;
+    try {
+      now = stockIn(wid, await refresh(partIdsOf(lines)));
+    } catch {
+      // the server checks anyway
+    }
+    const result = checkIssue(lines, now);
+    if (!result.lines) return;
+    const docNo = await doc.post(
+      async () =>
+        (
+          await client.call('issues.post', {
+            orderNo,
+            warehouseId: wid,
+            engineerId: engineerId ? Number(engineerId) : null,
+            remarks: remarks.trim(),
+            lines: result.lines!,
+          })
+        ).docNo,
+      fieldOf,
+      result.from,
+    );
+    if (docNo) onPosted(docNo);
+  };
+
+  const columns = useMemo(
+    () => {
+      const common = { t, patch, note, flagged: doc.flagged };
+      return [
+        partColumn<IssueDraft>({ ...common, client }),
+        nameColumn<IssueDraft>(t),
+        numberColumn<IssueDraft, 'quantity'>(common, 'quantity', t('store.col.quantity')),
+        infoColumn<IssueDraft>({ note }, 'available', t('issueWindow.available'), (line) => {
+          if (!line.part || !wid) return null;
+          const s = stock(line.part.id);
+          if (!s) return { text: '…', kind: 'muted' };
+          const over = (totals.get(line.part.id) ?? 0) > s.quantity;
+          return { text: String(s.quantity), kind: over ? 'bad' : 'ok', title: t('issueWindow.availableTitle', { warehouse: warehouseName }) };
+        }),
+        serialsColumn<IssueDraft>(common, {
+          enabled: (line) => Boolean(line.part?.serialTracked),
+          expected: (line) => quantityOf(line.quantity),
+          onPick: (line) => setPicker(line.key),
+        }),
+        infoColumn<IssueDraft>({ note }, 'owed', t('issueWindow.owed'), (line) =>
+          line.owedId ? { text: t('issueWindow.owedNo', { id: line.owedId }), kind: 'plus', title: t('issueWindow.owedTitle') } : null,
+          90,
+        ),
+      ];
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [t, patch, note, doc.flagged, client, stock, wid, warehouseName, lines],
+  );
+
+  const pickerLine = picker ? lines.find((l) => l.key === picker) : undefined;
+  const dirty = lines.some((l) => l.partText.trim() || l.quantity.trim() || l.serials.trim()) || remarks.trim() !== '';
+  const headerError = (field: string) => doc.headerErrors[field] ?? null;
+
+  return (
+    <DocWindow<IssueDraft>
+      testId="issue-window"
+      title={t('issueWindow.title')}
+      ready={stores.loaded}
+      header={
+        <>
+          <label className="store-label" htmlFor="doc-order">
+            {t('store.orderNo')}
+            <span className="required-mark">*</span>
+          </label>
+          <div className="store-control wide">
+            <OrderField
+              client={client}
+              value={orderText}
+              onText={(text) => {
+                setOrderText(text);
+                if (order.state !== 'none' && orderNoOf(order) !== text.trim().toUpperCase()) setOrder({ state: 'none' });
+              }}
+              order={order}
+              onOrderNo={(no) => void readOrder(no)}
+              error={
+                headerError('orderNo') ??
+                (order.state === 'done' && order.order.status === 'cancelled'
+                  ? t('reasons.ORDER_CANCELLED', { orderNo: order.order.orderNo })
+                  : doc.tried && order.state === 'none'
+                    ? t('store.orderRequired')
+                    : null)
+              }
+            />
+          </div>
+          <label className="store-label" htmlFor="issue-warehouse">
+            {t('store.warehouse')}
+            <span className="required-mark">*</span>
+          </label>
+          <div className="store-control">
+            <select id="issue-warehouse" data-testid="issue-warehouse" value={warehouseId} onChange={(e) => setWarehouseId(e.target.value)}>
+              {!stores.main.length && <option value="">{stores.loaded ? t('store.noMainStore') : t('common.loading')}</option>}
+              {stores.main.map((w) => (
+                <option key={w.id} value={String(w.id)}>
+                  {w.name}
+                </option>
+              ))}
+            </select>
+            {(stores.error || headerError('warehouseId')) && <div className="field-error">{stores.error ?? headerError('warehouseId')}</div>}
+          </div>
+          <label className="store-label" htmlFor="issue-engineer">
+            {t('store.engineer')}
+          </label>
+          <div className="store-control">
+            <select
+              id="issue-engineer"
+              data-testid="issue-engineer"
+              value={engineerId}
+              onChange={(e) => {
+                setEngineerId(e.target.value);
+                setEngineerChosen(true);
+              }}
+            >
+              <option value="">{t('store.noEngineer')}</option>
+              {engineers
+                .filter((en) => en.active || String(en.id) === engineerId)
+                .map((en) => (
+                  <option key={en.id} value={String(en.id)}>
+                    {en.name}
+                    {en.region ? ` — ${en.region}` : ''}
+                  </option>
+                ))}
+            </select>
+            {headerError('engineerId') && <div className="field-error">{headerError('engineerId')}</div>}
+          </div>
+          <label className="store-label" htmlFor="issue-remarks">
+            {t('store.remarks')}
+          </label>
+          <div className="store-control wide">
+            <input id="issue-remarks" data-testid="issue-remarks" type="text" maxLength={500} value={remarks} onChange={(e) => setRemarks(e.target.value)} />
+          </div>
+        </>
+      }
+      tools={
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="issue-from-plan"
+          disabled={!orderNo || planning || doc.posted !== null}
+          title={orderNo ? t('issueWindow.fromPlanTitle', { orderNo }) : t('issueWindow.fromPlanNeedsOrder')}
+          onClick={() => void fromPlan()}
+        >
+          {planning ? t('common.loading') : t('issueWindow.fromPlan')}
+        </button>
+      }
+      columns={columns}
+      lines={lines}
+      setLines={doc.setLines}
+      newLine={newIssueLine}
+      footer={
+        <div className="lines-totals" data-testid="issue-totals">
+          <span>{t('store.lineCount', { count: lines.filter((l) => l.part).length })}</span>
+          <span>
+            {t('store.quantityTotal')}
+            <b>{[...totals.values()].reduce((a, b) => a + b, 0)}</b>
+          </span>
+          {!doc.posted && Object.values(checked.errors).some((p) => p.code === 'overStock') && (
+            <span className="store-bad" data-testid="issue-over-stock">
+              {t('issueWindow.overStockSummary', { warehouse: warehouseName })}
+            </span>
+          )}
+        </div>
+      }
+      refusal={doc.refusal ?? (doc.tried && !doc.posted && checked.lines === null && orderNo && wid ? checksFailed(t, checked.errors) : null)}
+      notice={notice}
+      posting={doc.posting}
+      posted={doc.posted}
+      postedText={(docNo) => t('issueWindow.posted', { docNo })}
+      postLabel={t('issueWindow.post')}
+      onPost={() => void post()}
+      onViewPosted={setViewing}
+      onNew={() => {
+        forget();
+        doc.restart([newIssueLine()]);
+        setNotice(null);
+        setRemarks('');
+      }}
+      dirty={dirty}
+      onClose={onClose}
+      over={
+        <>
+          {pickerLine?.part && (
+            <SerialPicker
+              title={t('serialPicker.title', { partNo: pickerLine.part.partNo, name: pickerLine.part.name })}
+              candidates={stock(pickerLine.part.id)?.serials ?? null}
+              candidatesLabel={t('serialPicker.inStock', { warehouse: warehouseName })}
+              taken={serialsOnOtherLines(lines, pickerLine.key, pickerLine.part.id)}
+              value={pickerLine.serials}
+              expected={quantityOf(pickerLine.quantity)}
+              onOk={(serials, quantity) => {
+                patch(pickerLine.key, { serials: serialsText(serials), ...(quantity !== null ? { quantity: String(quantity) } : {}) });
+                setPicker(null);
+              }}
+              onCancel={() => setPicker(null)}
+            />
+          )}
+          {viewing && <DocumentView client={client} role={role} docNo={viewing} onClose={() => setViewing(null)} />}
+        </>
+      }
+    />
+  );
+}
