@@ -26,7 +26,7 @@ export const returnModule: ModuleDef = {
       field: 'kind',
       type: 'enum',
       labelKey: 'stockdoc.kind',
-      width: 80,
+      width: 100,
       enumKey: 'returnKind',
       enumValues: returnKinds,
       groupable: true,

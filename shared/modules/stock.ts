@@ -22,7 +22,7 @@ export const stockList: ModuleDef = {
       field: 'warehouse_kind',
       type: 'enum',
       labelKey: 'stock.warehouse_kind',
-      width: 80,
+      width: 100,
       enumKey: 'warehouseKind',
       enumValues: warehouseKinds,
       groupable: true,

@@ -122,7 +122,7 @@ export function ModuleView({ client, module, canExportAll, role }: Props) {
     .map((f) => module.columns.find((c) => c.field === f))
     .filter((c) => c !== undefined)
     .map((c) => t(c.labelKey))
-    .join('、');
+    .join(i18n.language.startsWith('zh') ? '、' : ', ');
 
   return (
     <section className="module-view" data-testid={`module-view-${module.id}`} aria-labelledby={`module-title-${module.id}`}>

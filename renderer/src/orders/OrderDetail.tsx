@@ -311,6 +311,11 @@ export function OrderDetail({ client, orderNo, onClose, onChanged, role, initial
   const onContentDirty = useCallback((d: boolean) => setDirty((p) => (p.content === d ? p : { ...p, content: d })), []);
   const onFeesDirty = useCallback((d: boolean) => setDirty((p) => (p.fees === d ? p : { ...p, fees: d })), []);
   const onMaterialsDirty = useCallback((d: boolean) => setDirty((p) => (p.materials === d ? p : { ...p, materials: d })), []);
+  // "Saved" is old news once the lines are changed again (typed, replaced with Ctrl+F …).
+  const anyDirty = dirty.content || dirty.fees || dirty.materials;
+  useEffect(() => {
+    if (anyDirty) setMessage((m) => (m?.kind === 'ok' ? null : m));
+  }, [anyDirty]);
   // The server's computed parts lines (its fee totals count them), with their units from the materials.
   const partsLines = useMemo(
     (): PartsFeeLine[] => (detail?.materialFees ?? []).map((f) => ({ ...f, unit: materials?.lines.find((l) => l.id === f.id)?.unit })),

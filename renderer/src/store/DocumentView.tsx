@@ -134,7 +134,7 @@ export function DocumentView({ client, role, docNo: first, onClose, onChanged }:
                         <td>{l.warehouse}</td>
                         <td className={`num ${l.quantity < 0 ? 'store-minus' : ''}`}>{l.quantity > 0 && doc.type === 'adjustment' ? `+${l.quantity}` : l.quantity}</td>
                         {has('serials') && <td className="store-serial-list">{l.serials.join(', ')}</td>}
-                        {has('newSerial') && <td>{l.newSerial}</td>}
+                        {has('newSerial') && <td className="store-serial-list">{l.newSerial}</td>}
                         {has('fault') && <td>{l.fault}</td>}
                       </tr>
                     ))}

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../shared/roles.js';
 import type { ApiClient } from '../api/client.js';
 import { errorText } from '../i18n/errors.js';
-import { infoColumn, nameColumn, noteOf, numberColumn, partColumn, serialsColumn } from './cells.js';
+import { infoColumn, nameColumn, noteOf, numberColumn, partColumn, partNamed, serialsColumn } from './cells.js';
 import { checksFailed, DocWindow, useDocLines } from './DocWindow.js';
 import { DocumentView } from './DocumentView.js';
 import { loadOrder, OrderField, orderNoOf, type OrderState } from './OrderField.js';
@@ -87,11 +87,16 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
         setNotice(t('issueWindow.planEmpty', { orderNo }));
         return;
       }
+      // The plan names a part by number and name; the catalogue adds its specification and unit
+      // (parts of one name differ by them), as a part picked by hand shows them.
+      const catalogue = new Map(
+        (await Promise.all([...new Set(plan.map((p) => p.partNo))].map((no) => partNamed(client, no).catch(() => null)))).flatMap((p) => (p ? [[p.id, p] as const] : [])),
+      );
       const have = lines.filter((l) => l.part);
       const fresh = plan
         .filter((p) => !have.some((l) => l.part!.id === p.partId && l.owedId === p.owedId))
         .map((p): IssueDraft => {
-          const part = partRef(p);
+          const part = partRef({ ...p, ...catalogue.get(p.partId) });
           return { ...newIssueLine(), part, partText: part.partNo, quantity: String(p.quantity), owedId: p.owedId };
         });
       doc.setLines([...have, ...fresh]);
@@ -165,6 +170,20 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
   const pickerLine = picker ? lines.find((l) => l.key === picker) : undefined;
   const dirty = lines.some((l) => l.partText.trim() || l.quantity.trim() || l.serials.trim()) || remarks.trim() !== '';
   const headerError = (field: string) => doc.headerErrors[field] ?? null;
+
+  /** Our checks stopped the post: each part asked beyond its stock named (as the server would), then the other marks. */
+  const checksRefusal = () => {
+    const short = new Map<number, string>();
+    lines.forEach((l, i) => {
+      const p = checked.errors[`${i}.available`];
+      if (p?.code === 'overStock' && l.part && !short.has(l.part.id)) {
+        short.set(l.part.id, t('reasons.INSUFFICIENT_STOCK', { warehouse: warehouseName, partNo: l.part.partNo, available: p.params?.available, requested: p.params?.requested }));
+      }
+    });
+    if (!short.size) return checksFailed(t, checked.errors);
+    const other = Object.values(checked.errors).some((p) => p.code !== 'overStock');
+    return [...short.values(), ...(other ? [t('store.fixMarked')] : [])].join(' ');
+  };
 
   return (
     <DocWindow<IssueDraft>
@@ -275,7 +294,7 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
           )}
         </div>
       }
-      refusal={doc.refusal ?? (doc.tried && !doc.posted && checked.lines === null && orderNo && wid ? checksFailed(t, checked.errors) : null)}
+      refusal={doc.refusal ?? (doc.tried && !doc.posted && checked.lines === null && orderNo && wid ? checksRefusal() : null)}
       notice={notice}
       posting={doc.posting}
       posted={doc.posted}

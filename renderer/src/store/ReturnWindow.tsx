@@ -25,7 +25,7 @@ export interface OrderOut {
   returnable: Map<number, number>;
   serials: Map<number, string[]>;
   /** The parts out, for 带入. */
-  parts: { partId: number; partNo: string; partName: string; serialTracked: boolean; out: number }[];
+  parts: { partId: number; partNo: string; partName: string; spec: string; unit: string; serialTracked: boolean; out: number }[];
 }
 
 /**
@@ -40,7 +40,7 @@ export async function loadOrderOut(client: ApiClient, orderNo: string): Promise<
   for (const l of m.lines) {
     const out = l.issued - l.returned;
     returnable.set(l.partId, (returnable.get(l.partId) ?? 0) + out);
-    if (out > 0) parts.push({ partId: l.partId, partNo: l.partNo, partName: l.partName, serialTracked: l.serialTracked, out });
+    if (out > 0) parts.push({ partId: l.partId, partNo: l.partNo, partName: l.partName, spec: l.spec, unit: l.unit, serialTracked: l.serialTracked, out });
   }
   const docs = await Promise.all(
     m.documents.filter((d) => (d.type === 'issue' || d.type === 'return') && !d.reversedBy).map((d) => client.call('documents.get', { docNo: d.docNo })),
@@ -132,7 +132,7 @@ export function ReturnWindow({ client, role, onPosted, onClose }: Props) {
     const fresh = out.parts
       .filter((p) => !have.some((l) => l.kind === 'unused' && l.part!.id === p.partId))
       .map((p): ReturnDraft => {
-        const part = partRef({ partId: p.partId, partNo: p.partNo, partName: p.partName, serialTracked: p.serialTracked });
+        const part = partRef({ partId: p.partId, partNo: p.partNo, partName: p.partName, spec: p.spec, unit: p.unit, serialTracked: p.serialTracked });
         return { ...newLine('unused'), part, partText: part.partNo, quantity: String(p.out) };
       });
     doc.setLines([...have, ...fresh]);
@@ -206,8 +206,8 @@ export function ReturnWindow({ client, role, onPosted, onClose }: Props) {
           </select>
         ),
       },
-      partColumn<ReturnDraft>({ ...common, client, width: 150 }),
-      nameColumn<ReturnDraft>(t, 120),
+      partColumn<ReturnDraft>({ ...common, client, width: 140 }),
+      nameColumn<ReturnDraft>(t, 160),
       numberColumn<ReturnDraft, 'quantity'>(common, 'quantity', t('store.col.quantity'), 64),
       {
         field: 'warehouse',
