@@ -8,11 +8,17 @@ import type { Role } from '../shared/roles.js';
 export interface AuthOptions {
   /** Idle sessions end after this long; each authenticated call extends it. */
   sessionTtlMs: number;
-  /** Wrong passwords in a row before a user name is slowed down. */
+  /** Wrong passwords in a row, for one user name from one client address, before it is slowed down. */
   maxFailures: number;
   /** First lock after maxFailures; doubles with each further failure, up to lockMaxMs. */
   lockBaseMs: number;
   lockMaxMs: number;
+  /**
+   * A streak of wrong passwords is forgotten this long after its last failure or the end of its
+   * lock, whichever is later; the row is then deleted, so names tried (existing or not) do not
+   * pile up in the table.
+   */
+  failureMemoryMs: number;
   now: () => number;
 }
 
@@ -21,10 +27,37 @@ export const defaultAuthOptions: AuthOptions = {
   maxFailures: 5,
   lockBaseMs: 30_000,
   lockMaxMs: 15 * 60_000,
+  failureMemoryMs: 60 * 60_000,
   now: () => Date.now(),
 };
 
+/** The client address of calls that do not come over the network (Electron IPC, scripts). */
+export const LOCAL_ADDRESS = 'local';
+
+/**
+ * The address a login is throttled under: IPv4 as it is (also when it comes IPv4-mapped), IPv6
+ * by its /64 network, since one machine usually holds a whole /64 and could otherwise take a
+ * fresh address for every few guesses.
+ */
+export function throttleAddress(address: string | null | undefined): string {
+  const a = (address ?? '').trim().toLowerCase();
+  if (!a) return LOCAL_ADDRESS;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (mapped) return mapped[1];
+  if (!a.includes(':')) return a;
+  const bare = a.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const [head, tail = ''] = bare.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = bare.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = bare.includes('::')
+    ? [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups]
+    : headGroups;
+  return `${groups.slice(0, 4).map((g) => (g.replace(/^0+(?=.)/, '') || '0')).join(':')}::/64`;
+}
+
 export interface Session {
+  /** Stable id of the session (a hash of its token), e.g. to tie export files to it. */
+  id: string;
   user: UserInfo;
   expiresAt: string;
 }
@@ -48,6 +81,7 @@ function toUserInfo(row: Pick<UserRow, 'id' | 'username' | 'display_name' | 'rol
 
 export class Auth {
   private readonly opts: AuthOptions;
+  private readonly endedListeners: ((id: string) => void)[] = [];
 
   constructor(
     private readonly db: DB,
@@ -56,12 +90,20 @@ export class Auth {
     this.opts = { ...defaultAuthOptions, ...options };
   }
 
-  async login(username: string, password: string): Promise<{ token: string; expiresAt: string; user: UserInfo }> {
+  /**
+   * Checks a user name and password. Wrong passwords are counted per user name AND client
+   * address: five in a row from one address slow that address down for that name (30 s,
+   * doubling, at most 15 min) and only that address hears when to try again, while the right
+   * password from an address without failures still works — a stranger guessing cannot lock a
+   * user out. Unknown names are counted the same way, so the answers never say who exists.
+   */
+  async login(username: string, password: string, address: string = LOCAL_ADDRESS): Promise<{ token: string; expiresAt: string; user: UserInfo }> {
     const name = username.trim();
+    const from = throttleAddress(address);
     const now = this.opts.now();
     // The attempt counts as a failure before the password is checked, and the lock is set with
     // it: scrypt yields to the event loop, and parallel guesses must not all get past the lock.
-    this.claimAttempt(name, now);
+    this.claimAttempt(name, from, now);
     const user = this.db
       .prepare(
         `SELECT u.id, u.username, u.display_name, r.code AS role, u.password_hash, u.active
@@ -74,7 +116,7 @@ export class Auth {
       throw new ServiceError('LOGIN_FAILED', 'The user name or password is wrong.');
     }
 
-    this.db.prepare('DELETE FROM login_failures WHERE username = ?').run(name);
+    this.db.prepare('DELETE FROM login_failures WHERE username = ? AND address = ?').run(name, from);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now + this.opts.sessionTtlMs).toISOString();
     this.db
@@ -85,12 +127,16 @@ export class Auth {
     return { token, expiresAt, user: toUserInfo(user) };
   }
 
-  /** Checks the lock and counts one more failure in one step (IMMEDIATE: across processes too). */
-  private claimAttempt(name: string, now: number): void {
+  /**
+   * Checks the lock and counts one more failure in one step (IMMEDIATE: across processes too).
+   * Forgotten streaks are deleted on the way, so the table holds only recent ones.
+   */
+  private claimAttempt(name: string, address: string, now: number): void {
     const claim = this.db.transaction(() => {
-      const row = this.db.prepare('SELECT failures, locked_until FROM login_failures WHERE username = ?').get(name) as
-        | { failures: number; locked_until: string | null }
-        | undefined;
+      this.db.prepare('DELETE FROM login_failures WHERE expires_at <= ?').run(new Date(now).toISOString());
+      const row = this.db
+        .prepare('SELECT failures, locked_until FROM login_failures WHERE username = ? AND address = ?')
+        .get(name, address) as { failures: number; locked_until: string | null } | undefined;
       if (row?.locked_until && Date.parse(row.locked_until) > now) {
         const seconds = Math.ceil((Date.parse(row.locked_until) - now) / 1000);
         throw new ServiceError('LOGIN_THROTTLED', `Too many wrong passwords. Try again in ${seconds} seconds.`, {
@@ -98,18 +144,19 @@ export class Auth {
         });
       }
       const failures = (row?.failures ?? 0) + 1;
-      let lockedUntil: string | null = null;
+      let lockedUntil: number | null = null;
       if (failures >= this.opts.maxFailures) {
         const extra = failures - this.opts.maxFailures;
-        const ms = Math.min(this.opts.lockBaseMs * 2 ** Math.min(extra, 20), this.opts.lockMaxMs);
-        lockedUntil = new Date(now + ms).toISOString();
+        lockedUntil = now + Math.min(this.opts.lockBaseMs * 2 ** Math.min(extra, 20), this.opts.lockMaxMs);
       }
+      const expiresAt = Math.max(now, lockedUntil ?? 0) + this.opts.failureMemoryMs;
       this.db
         .prepare(
-          `INSERT INTO login_failures (username, failures, locked_until) VALUES (?, ?, ?)
-           ON CONFLICT(username) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
+          `INSERT INTO login_failures (username, address, failures, locked_until, expires_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(username, address) DO UPDATE SET
+             failures = excluded.failures, locked_until = excluded.locked_until, expires_at = excluded.expires_at`,
         )
-        .run(name, failures, lockedUntil);
+        .run(name, address, failures, lockedUntil === null ? null : new Date(lockedUntil).toISOString(), new Date(expiresAt).toISOString());
     });
     claim.immediate();
   }
@@ -130,12 +177,28 @@ export class Auth {
     if (Date.parse(row.expires_at) <= now || !row.active) {
       throw new ServiceError('SESSION_EXPIRED', 'Your session has expired. Log in again.');
     }
+    const id = tokenHash(token);
     const expiresAt = new Date(now + this.opts.sessionTtlMs).toISOString();
-    this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, tokenHash(token));
-    return { user: toUserInfo(row), expiresAt };
+    this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, id);
+    return { id, user: toUserInfo(row), expiresAt };
+  }
+
+  /** Whether the session with this id is still valid (not logged out, not expired, user active). */
+  sessionAlive(id: string): boolean {
+    const row = this.db
+      .prepare('SELECT s.expires_at, u.active FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?')
+      .get(id) as { expires_at: string; active: number } | undefined;
+    return !!row && row.active === 1 && Date.parse(row.expires_at) > this.opts.now();
+  }
+
+  /** Called with a session's id when it is logged out (expiry is found by sessionAlive). */
+  onSessionEnded(listener: (id: string) => void): void {
+    this.endedListeners.push(listener);
   }
 
   logout(token: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+    const id = tokenHash(token);
+    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(id);
+    for (const listener of this.endedListeners) listener(id);
   }
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { DB } from './open.js';
-import { Auth, type AuthOptions, type Session } from './auth.js';
+import { Auth, LOCAL_ADDRESS, type AuthOptions, type Session } from './auth.js';
 import { queryContent, queryContracts, queryDispatch, queryFees } from './services/dispatch.js';
 import {
   businessTimeZone,
@@ -31,9 +31,14 @@ import { mayCall } from '../shared/roles.js';
 
 export const VERSION = '0.1.0';
 
+/** Who is calling, as the transport knows it: the client's network address (IPC: LOCAL_ADDRESS). */
+export interface CallerInfo {
+  address: string;
+}
+
 type Handler<M extends MethodName> = (
   params: z.output<(typeof contract)[M]['params']>,
-  ctx: { session: Session | null; token: string | null },
+  ctx: { session: Session | null; token: string | null; caller: CallerInfo },
 ) => Promise<ResultOf<M>> | ResultOf<M>;
 
 /**
@@ -56,7 +61,8 @@ export class Backend {
     keepBusinessOffset(db, timeZone, now());
     const actor = (ctx: { session: Session | null }): Actor => ({ user: ctx.session!.user, now: now(), timeZone });
     this.auth = new Auth(db, options.auth);
-    this.exports = new ExportJobs(db, options.exports);
+    // Export files live only as long as the session that asked for them.
+    this.exports = new ExportJobs(db, { sessions: this.auth, ...options.exports });
     this.handlers = {
       'system.ping': () => ({
         service: 'pim-aftersales' as const,
@@ -64,7 +70,7 @@ export class Backend {
         demo: this.isDemo(),
         hasUsers: (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n > 0,
       }),
-      'auth.login': (p) => this.auth.login(p.username, p.password),
+      'auth.login': (p, ctx) => this.auth.login(p.username, p.password, ctx.caller.address),
       'auth.logout': (_p, ctx) => {
         if (ctx.token) this.auth.logout(ctx.token);
         return { ok: true as const };
@@ -91,7 +97,7 @@ export class Backend {
       'taskTypes.list': () => listTaskTypes(db),
       'taskTypes.save': (p, ctx) => saveTaskType(db, ctx.session!.user, p),
       'engineers.list': () => listEngineers(db),
-      'export.start': (p, ctx) => this.exports.start(ctx.session!.user, p),
+      'export.start': (p, ctx) => this.exports.start(ctx.session!.user, p, ctx.session!.id),
       'export.progress': (p, ctx) => this.exports.progress(ctx.session!.user, p.jobId),
       'export.cancel': (p, ctx) => this.exports.cancel(ctx.session!.user, p.jobId),
       'parts.query': (p) => runModuleQuery(db, partsList, p),
@@ -132,9 +138,9 @@ export class Backend {
     return row?.value === '1';
   }
 
-  async call<M extends MethodName>(method: M, params: ParamsOf<M>, token?: string | null): Promise<ResultOf<M>>;
-  async call(method: string, params: unknown, token?: string | null): Promise<unknown>;
-  async call(method: string, params: unknown, token: string | null = null): Promise<unknown> {
+  async call<M extends MethodName>(method: M, params: ParamsOf<M>, token?: string | null, caller?: CallerInfo): Promise<ResultOf<M>>;
+  async call(method: string, params: unknown, token?: string | null, caller?: CallerInfo): Promise<unknown>;
+  async call(method: string, params: unknown, token: string | null = null, caller: CallerInfo = { address: LOCAL_ADDRESS }): Promise<unknown> {
     if (!isMethodName(method)) {
       throw new ServiceError('UNKNOWN_METHOD', `There is no method "${method}".`);
     }
@@ -156,7 +162,7 @@ export class Backend {
       );
     }
     const handler = this.handlers[method] as Handler<MethodName>;
-    return handler(parsed.data as never, { session, token });
+    return handler(parsed.data as never, { session, token, caller });
   }
 }
 

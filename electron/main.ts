@@ -1,11 +1,26 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Backend } from '../db/backend.js';
 import { answerBridgeCall, saveExportJobFile, SessionFiles, type SaveDialogOptions } from './bridge-handler.js';
 import { defaultDataDir, LOCAL_DB_NAME } from '../db/data-dir.js';
 import { openLocalDatabase } from '../db/local-database.js';
+import { cleanStaleExportDirs } from '../db/services/export.js';
 import { IPC_CHANNEL, type BridgeResponse } from '../shared/bridge.js';
+import type { ConnectionSettings } from '../shared/settings.js';
+import {
+  APP_INDEX_URL,
+  APP_SCHEME,
+  contentSecurityPolicy,
+  contentTypeOf,
+  isAppUrl,
+  menuTemplate,
+  navigationAllowed,
+  permissionAllowed,
+  resolveAppFile,
+  settingsFromStored,
+} from './window-policy.js';
 
 // The main process stays thin: a window, native dialogs, and the contract over one IPC
 // channel for the local database. With a server configured the renderer talks HTTP and this
@@ -13,21 +28,52 @@ import { IPC_CHANNEL, type BridgeResponse } from '../shared/bridge.js';
 
 // The same folder the browser fallback of `npm start` uses (PIM_DATA_DIR overrides it).
 app.setPath('userData', defaultDataDir());
-const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
+const rendererDir = join(__dirname, '..', 'renderer');
+
+// The page is served at app://pim/ (a standard, secure scheme with fetch), not file://: it has
+// an origin of its own, so its calls to a server carry `Origin: app://pim` (never `null`), and
+// every response carries the CSP made from the login settings. Registered before ready.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.enableSandbox();
+
+// The login settings, as the page last stored them: the CSP's connect-src is made from them.
+const settingsFile = () => join(app.getPath('userData'), 'connection.json');
+let settings: ConnectionSettings = (() => {
+  try {
+    return settingsFromStored(readFileSync(settingsFile(), 'utf8'));
+  } catch {
+    return settingsFromStored(null);
+  }
+})();
 
 let backend: Promise<Backend> | null = null;
 function localBackend(): Promise<Backend> {
-  backend ??= openLocalDatabase(join(app.getPath('userData'), LOCAL_DB_NAME), (m) => console.log(m)).then(
-    (db) => new Backend(db),
-  );
+  backend ??= openLocalDatabase(join(app.getPath('userData'), LOCAL_DB_NAME), (m) => console.log(m)).then((db) => {
+    cleanStaleExportDirs();
+    return new Backend(db);
+  });
   return backend;
 }
 
 /** Only our own page may call the backend. */
-function fromOurPage(event: IpcMainInvokeEvent): boolean {
-  return event.senderFrame?.url === rendererUrl || event.senderFrame?.url.startsWith(`${rendererUrl}#`) === true;
+function fromOurPage(event: IpcMainInvokeEvent | IpcMainEvent): boolean {
+  return isAppUrl(event.senderFrame?.url);
 }
+
+// The page tells which servers its settings name (read from its storage by the preload); when
+// that changes the window is reloaded, so the new servers are in its CSP and no others.
+ipcMain.on('pim:connection', (event, raw: unknown) => {
+  if (!fromOurPage(event)) return;
+  const next = settingsFromStored(raw);
+  if (contentSecurityPolicy(next) === contentSecurityPolicy(settings)) return;
+  settings = next;
+  try {
+    writeFileSync(settingsFile(), JSON.stringify(next));
+  } catch (err) {
+    console.error(`the connection settings could not be kept: ${(err as Error).message}`);
+  }
+  event.sender.reload();
+});
 
 ipcMain.handle(IPC_CHANNEL, async (event, method: unknown, params: unknown, token: unknown): Promise<BridgeResponse> => {
   if (!fromOurPage(event)) return { ok: false, error: { code: 'FORBIDDEN', message: 'Calls are accepted from the client page only.' } };
@@ -71,6 +117,21 @@ ipcMain.handle('pim:saveExportFile', async (event, options: { jobId?: unknown; t
   return saveExportJobFile(localBackend, { jobId, token, defaultName }, (dialogOptions) => showSaveDialog(event, dialogOptions), files);
 });
 
+async function serveApp(request: Request): Promise<Response> {
+  const file = resolveAppFile(rendererDir, request.url);
+  const headers = {
+    'Content-Security-Policy': contentSecurityPolicy(settings),
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-cache',
+  };
+  if (!file) return new Response('Not found', { status: 404, headers });
+  try {
+    return new Response(await readFile(file), { status: 200, headers: { ...headers, 'Content-Type': contentTypeOf(file) } });
+  } catch {
+    return new Response('Not found', { status: 404, headers });
+  }
+}
+
 function createWindow(): void {
   const win = new BrowserWindow({
     width: 1366,
@@ -80,31 +141,38 @@ function createWindow(): void {
     title: 'PIM 售后服务',
     show: false,
     webPreferences: {
-      preload: join(__dirname, 'preload.cjs'),
+      preload: join(__dirname, 'preload.cjs'), // eng-disable PRELOAD_JS_CHECK -- sandboxed; exposes only the narrow bridge of shared/bridge.ts
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
+      webviewTag: false,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      disableBlinkFeatures: 'Auxclick',
+      devTools: !app.isPackaged,
       spellcheck: false,
     },
   });
   win.once('ready-to-show', () => win.show());
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  void win.loadFile(rendererIndex);
+  void win.loadURL(APP_INDEX_URL);
 }
 
-// F5 belongs to the lists (refresh the query), so the menu has no reload accelerator.
-Menu.setApplicationMenu(
-  Menu.buildFromTemplate([
-    { role: 'fileMenu' },
-    { role: 'editMenu' },
-    {
-      label: 'View',
-      submenu: [{ role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
-    },
-  ]),
-);
+Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(app.isPackaged) as MenuItemConstructorOptions[]));
+
+// Every web contents (the window, and anything that might ever be created): no navigation, no
+// redirect, no new window, no <webview>.
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-navigate', (e, url) => {
+    if (!navigationAllowed(url)) e.preventDefault();
+  });
+  contents.on('will-redirect', (e, url) => {
+    if (!navigationAllowed(url)) e.preventDefault();
+  });
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -116,9 +184,15 @@ if (!app.requestSingleInstanceLock()) {
       win.focus();
     }
   });
-  app.on('web-contents-created', (_e, contents) => {
-    contents.on('will-attach-webview', (e) => e.preventDefault());
+  void app.whenReady().then(() => {
+    // No web permission (camera, notifications, geolocation …) for anything, asked or checked,
+    // but local network access for our own page (see permissionAllowed).
+    session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
+      callback(permissionAllowed(permission, details.requestingUrl)),
+    );
+    session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin));
+    protocol.handle(APP_SCHEME, serveApp);
+    createWindow();
   });
-  void app.whenReady().then(createWindow);
   app.on('window-all-closed', () => app.quit());
 }

@@ -19,3 +19,24 @@ const bridge: DesktopBridge = {
 };
 
 contextBridge.exposeInMainWorld('pim', bridge);
+
+// The servers the page's login settings name, for the window's CSP (main reloads the window when
+// they change). The settings live in the page's storage (renderer/src/settings/store.ts), which
+// this isolated world shares; it is read, never written, here.
+const SETTINGS_KEY = 'pim.connection';
+let lastSent: string | null | undefined;
+function reportSettings(): void {
+  let raw: string | null = null;
+  try {
+    raw = window.localStorage.getItem(SETTINGS_KEY);
+  } catch {
+    return;
+  }
+  if (raw === lastSent) return;
+  lastSent = raw;
+  ipcRenderer.send('pim:connection', raw);
+}
+window.addEventListener('DOMContentLoaded', reportSettings);
+// A connection the CSP refused: maybe the settings were just changed; look now.
+document.addEventListener('securitypolicyviolation', reportSettings);
+setInterval(reportSettings, 1000);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 const electronDir = resolve('node_modules/electron');
 
@@ -44,4 +44,61 @@ export function installElectron(timeoutMs: number): Promise<{ ok: boolean; reaso
       done({ ok: code === 0 && electronBinary() !== null, reason: `download failed: ${reason.replace(/^\w*Error:\s*/, '').slice(0, 160)}` });
     });
   });
+}
+
+/**
+ * A failed download is remembered (where npm keeps caches, node_modules/.cache/pim), so `npm start`
+ * does not spend up to two minutes on the same failure at every start. It is tried again when
+ * asked (`npm start -- --retry-electron`), when ELECTRON_MIRROR is set to something else, or
+ * when the electron package changes version. PIM_CACHE_DIR moves the folder (tests).
+ */
+export interface DownloadFailure {
+  failedAt: string;
+  reason: string;
+  mirror: string | null;
+  version: string | null;
+}
+
+export function downloadFailureFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.PIM_CACHE_DIR ?? resolve('node_modules/.cache/pim'), 'electron-download-failed.json');
+}
+
+export function electronPackageVersion(): string | null {
+  try {
+    return (JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')) as { version?: string }).version ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function readDownloadFailure(file: string): DownloadFailure | null {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<DownloadFailure>;
+    if (typeof data.failedAt !== 'string' || typeof data.reason !== 'string') return null;
+    return { failedAt: data.failedAt, reason: data.reason, mirror: data.mirror ?? null, version: data.version ?? null };
+  } catch {
+    return null;
+  }
+}
+
+export function rememberDownloadFailure(file: string, reason: string, env: NodeJS.ProcessEnv = process.env, now = new Date()): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const failure: DownloadFailure = { failedAt: now.toISOString(), reason, mirror: env.ELECTRON_MIRROR ?? null, version: electronPackageVersion() };
+    writeFileSync(file, `${JSON.stringify(failure, null, 2)}\n`);
+  } catch {
+    // not remembered: the next start tries again
+  }
+}
+
+export function forgetDownloadFailure(file: string): void {
+  rmSync(file, { force: true });
+}
+
+/** The remembered failure that still holds (same mirror, same Electron version), or null: then try. */
+export function failureStillHolds(failure: DownloadFailure | null, env: NodeJS.ProcessEnv = process.env, version = electronPackageVersion()): DownloadFailure | null {
+  if (!failure) return null;
+  if ((env.ELECTRON_MIRROR ?? null) !== failure.mirror) return null;
+  if (failure.version !== version) return null;
+  return failure;
 }

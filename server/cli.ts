@@ -2,12 +2,16 @@ import { closeSync, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine } from '../db/cli-args.js';
-import { DEFAULT_ALLOWED_ORIGINS, startServer } from './http-server.js';
+import { checkAllowedOrigins, DEFAULT_ALLOWED_ORIGINS, startServer } from './http-server.js';
+import { backupDatabase, DEFAULT_KEEP } from '../db/backup.js';
 import { DEFAULT_SERVER_PORT } from '../shared/settings.js';
 
 // npm run server -- --port P --db FILE [--host H]
 const usage =
-  'Usage: npm run server -- --port PORT --db FILE [--host 127.0.0.1|0.0.0.0] [--allow-origin http://other-host:port ...]';
+  'Usage: npm run server -- --port PORT --db FILE [--host 127.0.0.1|0.0.0.0] [--allow-origin http://other-host:port ...] [--no-backup]\n' +
+  `Backups: one a day and one at shutdown into <db folder>/backups (the newest ${DEFAULT_KEEP} kept), unless --no-backup.`;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 function fail(message: string, code = 1): never {
   console.error(message);
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
         db: { type: 'string' },
         host: { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
+        'no-backup': { type: 'boolean' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -62,12 +67,17 @@ async function main(): Promise<void> {
   const dbFile = resolve(values.db);
   const reason = unwritableReason(dbFile);
   if (reason) fail(reason);
+  let allowedOrigins: string[];
+  try {
+    allowedOrigins = checkAllowedOrigins([...DEFAULT_ALLOWED_ORIGINS, ...(values['allow-origin'] ?? [])]);
+  } catch (e) {
+    fail((e as Error).message, 2);
+  }
 
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const staticDir = resolve(root, 'dist/renderer');
   let server;
   try {
-    const allowedOrigins = [...DEFAULT_ALLOWED_ORIGINS, ...(values['allow-origin'] ?? [])];
     server = await startServer({ dbFile, port, host, staticDir, allowedOrigins });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -76,6 +86,37 @@ async function main(): Promise<void> {
     if (err.code === 'EADDRNOTAVAIL') fail(`The address ${host} is not an address of this computer. Check --host.`);
     fail(`The server could not start with database ${dbFile}: ${err.message}`);
   }
+
+  // Signals are handled from here on: whoever saw the address may stop the server.
+  // Backups: a consistent copy every day (on the server's own connection, in steps between
+  // calls) and one at shutdown, checked, the newest kept, in <db folder>/backups.
+  const backupDir = join(dirname(dbFile), 'backups');
+  const takeBackup = async (why: string, source: string | typeof server.backend.db) => {
+    try {
+      const r = await backupDatabase(source, backupDir);
+      console.log(`backup (${why}): ${r.file}`);
+    } catch (e) {
+      console.error(`backup (${why}) failed: ${(e as Error).message}`);
+    }
+  };
+  let daily: NodeJS.Timeout | null = null;
+  if (!values['no-backup']) {
+    daily = setInterval(() => void takeBackup('daily', server.backend.db), DAY_MS);
+    daily.unref();
+  }
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    if (daily) clearInterval(daily);
+    void server
+      .close()
+      .then(() => (values['no-backup'] ? undefined : takeBackup('shutdown', dbFile)))
+      .then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 
   const ping = await server.backend.call('system.ping', {});
   console.log(`PIM after-sales server listening on ${server.url} (database ${dbFile})`);
@@ -87,12 +128,7 @@ async function main(): Promise<void> {
     console.log(`  this database has no users yet: create the first administrator with`);
     console.log(`  npm run user -- add admin --role admin --db ${dbFile}   (the password is read from standard input)`);
   }
-
-  const stop = () => {
-    void server.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  if (!values['no-backup']) console.log(`  backups: daily and at shutdown into ${backupDir} (--no-backup turns them off)`);
 }
 
 void main();

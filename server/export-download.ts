@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Backend } from '../db/backend.js';
+import type { ExportFile } from '../db/services/export.js';
 import { ServiceError } from '../shared/errors.js';
 
 /** `attachment` with an ASCII fallback name and the real one in RFC 5987 UTF-8 form. */
@@ -11,21 +12,28 @@ export function contentDisposition(fileName: string): string {
 }
 
 /**
- * GET /api/export/<jobId>/file: the finished file of the caller's own export job, once; the job
- * and its file are dropped when the response has been sent.
+ * GET /api/export/<jobId>/file: the finished file of the caller's own export job, once. The job
+ * is taken when the answer starts, so the file cannot be fetched again whether or not this
+ * download completes, and the file is deleted when the answer ends (sent, or the client gone).
+ * HEAD only tells the size and name. Resolves `aborted` when the client went away early.
  */
-export async function serveExportFile(backend: Backend, req: IncomingMessage, res: ServerResponse, jobId: string, token: string | null): Promise<void> {
+export async function serveExportFile(
+  backend: Backend,
+  req: IncomingMessage,
+  res: ServerResponse,
+  jobId: string,
+  token: string | null,
+): Promise<'sent' | 'aborted'> {
   if (req.method === 'OPTIONS') {
     res.writeHead(204).end();
-    return;
+    return 'sent';
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET');
     throw new ServiceError('METHOD_NOT_ALLOWED', 'An export file is fetched with GET.');
   }
   const session = backend.auth.authenticate(token);
-  const file = backend.exports.file(session.user, jobId);
-  res.writeHead(200, {
+  const headers = (file: ExportFile) => ({
     'Content-Type': file.contentType,
     'Content-Length': file.size,
     'Content-Disposition': contentDisposition(file.fileName),
@@ -33,23 +41,36 @@ export async function serveExportFile(backend: Backend, req: IncomingMessage, re
     'X-Content-Type-Options': 'nosniff',
   });
   if (req.method === 'HEAD') {
+    res.writeHead(200, headers(backend.exports.file(session.user, jobId)));
     res.end();
-    return;
+    return 'sent';
   }
-  await new Promise<void>((resolve, reject) => {
-    const stream = createReadStream(file.path);
-    stream.on('error', (err) => {
-      res.destroy();
-      reject(err);
-    });
-    res.on('finish', () => {
-      backend.exports.release(jobId);
-      resolve();
-    });
-    res.on('close', () => {
+  const file = backend.exports.take(session.user, jobId);
+  return new Promise<'sent' | 'aborted'>((resolve, reject) => {
+    let settled = false;
+    const done = (outcome: 'sent' | 'aborted') => {
+      if (settled) return;
+      settled = true;
       stream.destroy();
-      resolve();
+      file.dispose();
+      resolve(outcome);
+    };
+    const stream = createReadStream(file.path);
+    stream.on('error', () => {
+      if (!res.headersSent && !settled) {
+        settled = true;
+        file.dispose();
+        reject(new ServiceError('NOT_FOUND', 'The export file is gone.'));
+        return;
+      }
+      res.destroy();
+      done('aborted');
     });
-    stream.pipe(res);
+    stream.once('open', () => {
+      res.writeHead(200, headers(file));
+      stream.pipe(res);
+    });
+    res.on('finish', () => done('sent'));
+    res.on('close', () => done(res.writableFinished ? 'sent' : 'aborted'));
   });
 }

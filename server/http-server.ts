@@ -4,11 +4,15 @@ import { Backend, toServiceError } from '../db/backend.js';
 import { openDatabase, type DB } from '../db/open.js';
 import type { AuthOptions } from '../db/auth.js';
 import { ServiceError, httpStatusOf } from '../shared/errors.js';
+import { DESKTOP_ORIGIN } from '../shared/bridge.js';
+import { cleanStaleExportDirs } from '../db/services/export.js';
 import { MessageServer } from './messages.js';
 import { serveStatic } from './static-files.js';
 import { serveExportFile } from './export-download.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** No call needs more: a layout is 4 levels deep, an export spec 5. */
+export const MAX_JSON_DEPTH = 32;
 
 export interface ServerOptions {
   dbFile: string;
@@ -45,10 +49,17 @@ function sendError(res: ServerResponse, err: ServiceError): void {
   sendJson(res, httpStatusOf[err.code], err.toBody());
 }
 
+/** The client closed the connection before its request was read: nothing to answer, not a bug. */
+export class RequestAborted extends Error {}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    req.on('aborted', () => reject(new RequestAborted('The client closed the connection while sending the request.')));
+    req.on('close', () => {
+      if (!req.complete) reject(new RequestAborted('The client closed the connection while sending the request.'));
+    });
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
@@ -59,8 +70,40 @@ function readBody(req: IncomingMessage): Promise<string> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // "aborted" / ECONNRESET: the client went away mid-request.
+      reject(err.code === 'ECONNRESET' || err.message === 'aborted' ? new RequestAborted(err.message) : err);
+    });
   });
+}
+
+/** Whether a Content-Type header names JSON (`application/json`, parameters such as charset allowed). */
+export function isJsonContentType(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * Whether JSON text nests arrays/objects deeper than `max`, found by one pass over the text
+ * (no recursion, strings skipped), so a hostile body is refused before anything parses or
+ * walks it recursively.
+ */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }
 
 function bearerToken(req: IncomingMessage): string | null {
@@ -71,11 +114,29 @@ function bearerToken(req: IncomingMessage): string | null {
 }
 
 /**
- * Origins other than the server's own that may call the API from a browser. The desktop window
- * is a file:// page, whose requests carry `Origin: null`. Anything else an administrator lists
- * with --allow-origin; a wildcard would let any web page the user visits use the API.
+ * Origins other than the server's own that may call the API from a browser: the desktop window,
+ * served by Electron at app://pim. Anything else an administrator lists with --allow-origin.
+ * Never `null` (sandboxed iframes and data: pages of any site send it) and never a wildcard:
+ * either would let any web page the user visits use the API.
  */
-export const DEFAULT_ALLOWED_ORIGINS = ['null', 'file://'];
+export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = [DESKTOP_ORIGIN];
+
+/**
+ * Checks origins given for CORS: each must be a named origin (`scheme://host[:port]`, no path);
+ * `null`, `*` and anything else are refused with a sentence saying why.
+ */
+export function checkAllowedOrigins(origins: readonly string[]): string[] {
+  return origins.map((raw) => {
+    const origin = raw.trim().replace(/\/$/, '');
+    if (origin === 'null' || origin === '*' || origin === 'file://') {
+      throw new Error(`"${raw}" cannot be an allowed origin: any web page (a sandboxed frame, a data: page, a file) can send it. Name the origin, e.g. http://host:8610.`);
+    }
+    if (!/^[a-z][a-z0-9+.-]*:\/\/[^/\s?#]+$/i.test(origin)) {
+      throw new Error(`"${raw}" is not an origin: give scheme, host and port only, e.g. http://host:8610.`);
+    }
+    return origin.toLowerCase();
+  });
+}
 
 function setCors(req: IncomingMessage, res: ServerResponse, origins: Set<string>): void {
   const origin = req.headers.origin;
@@ -93,6 +154,17 @@ function parseUrl(raw: string | undefined): URL | null {
   } catch {
     return null;
   }
+}
+
+/** An error of the connection itself (the client went away), not of our code. */
+function isConnectionError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
+
+/** The request path for a log line: no query (tokens), at most 200 characters. */
+function safePath(raw: string | undefined): string {
+  return (raw ?? '').split('?')[0].slice(0, 200);
 }
 
 function isLoopback(host: string): boolean {
@@ -115,27 +187,38 @@ async function handleApi(backend: Backend, req: IncomingMessage, res: ServerResp
     sendError(res, new ServiceError('METHOD_NOT_ALLOWED', 'Service methods are called with POST and a JSON body.'));
     return;
   }
+  // JSON only, checked before anything is read or done: a cross-site page can send a text/plain
+  // or form post without asking (no preflight), but never an application/json one.
+  if (!isJsonContentType(req.headers['content-type'])) {
+    throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'Send the params as JSON with the header Content-Type: application/json.');
+  }
   const text = await readBody(req);
   let params: unknown = {};
   if (text.trim() !== '') {
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      const message = `The params are nested more than ${MAX_JSON_DEPTH} levels deep.`;
+      throw new ServiceError('INVALID_PARAMS', message, { issues: [{ path: '(params)', message }] });
+    }
     try {
       params = JSON.parse(text);
     } catch (e) {
       throw new ServiceError('BAD_JSON', `The request body is not valid JSON: ${(e as Error).message}`);
     }
   }
-  const result = await backend.call(method, params, bearerToken(req));
+  const result = await backend.call(method, params, bearerToken(req), { address: req.socket.remoteAddress ?? '' });
   sendJson(res, 200, result);
 }
 
 /** Starts the multi-desk server: the contract over HTTP, messages over WebSocket, the client. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? ((m: string) => console.log(m));
+  const origins = new Set(checkAllowedOrigins(options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS));
+  // Export files of server processes that ended without cleaning up (a crash, a kill).
+  for (const dir of cleanStaleExportDirs()) log(`removed leftover export files: ${dir}`);
   const db: DB = openDatabase(options.dbFile);
   const backend = new Backend(db, { auth: options.auth });
   const messages = new MessageServer(backend.auth);
 
-  const origins = new Set(options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS);
   const loopbackOnly = isLoopback(options.host ?? '127.0.0.1');
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -161,7 +244,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const exportFile = /^\/api\/export\/([A-Za-z0-9_-]{1,64})\/file$/.exec(url.pathname);
     if (exportFile) {
       setCors(req, res, origins);
-      await serveExportFile(backend, req, res, exportFile[1], bearerToken(req));
+      const outcome = await serveExportFile(backend, req, res, exportFile[1], bearerToken(req));
+      if (outcome === 'aborted') log(`request aborted by the client: ${req.method} ${url.pathname} (the file is deleted)`);
       return;
     }
     if (url.pathname.startsWith('/api')) {
@@ -177,6 +261,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const server: Server = createServer((req, res) => {
     route(req, res).catch((err) => {
+      // A client that went away is not a bug: one line, no stack, nothing to answer.
+      if (err instanceof RequestAborted || (req.socket.destroyed && isConnectionError(err))) {
+        log(`request aborted by the client: ${req.method} ${safePath(req.url)}`);
+        res.destroy();
+        return;
+      }
       if (!res.headersSent) sendError(res, toServiceError(err, (e) => log(`internal error: ${(e as Error)?.stack ?? e}`)));
       else res.destroy();
     });

@@ -29,3 +29,12 @@ export interface DesktopBridge {
 export type BridgeResponse = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; issues?: unknown; retryAfterSeconds?: number } };
 
 export const IPC_CHANNEL = 'pim:call';
+
+/**
+ * The desktop window's own scheme and origin: Electron serves the built client at
+ * app://pim/… (a standard, secure scheme), so its calls to a server carry `Origin: app://pim`,
+ * a named origin the server allows by default — never `null`.
+ */
+export const DESKTOP_SCHEME = 'app';
+export const DESKTOP_HOST = 'pim';
+export const DESKTOP_ORIGIN = `${DESKTOP_SCHEME}://${DESKTOP_HOST}`;

@@ -12,6 +12,7 @@ export const ErrorCodes = [
   'NOT_FOUND', // no such HTTP route
   'METHOD_NOT_ALLOWED', // HTTP verb other than POST on /api
   'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE', // an API call whose body is not sent as application/json
   'CONFLICT', // someone changed the record since it was read (row version); issues say who and what
   'REFUSED', // valid request refused by a business rule (delete with content, a cycle in the tree …); the message says why
   'UNAVAILABLE', // server cannot be reached (client side only)
@@ -32,6 +33,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   CONFLICT: 409,
   REFUSED: 422,
   UNAVAILABLE: 503,

@@ -5,6 +5,7 @@ import { serviceWork } from './004_service_work.js';
 import { taskTypes } from './005_task_types.js';
 import { orderAudit } from './006_order_audit.js';
 import { warehouse } from './007_warehouse.js';
+import { loginThrottle } from './008_login_throttle.js';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. A database's PRAGMA user_version is the last one applied. */
-export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse];
+export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse, loginThrottle];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EXPORT_ALL_ROLES } from '../../shared/roles.js';
-import { createWriteStream, mkdtempSync, rmSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -55,9 +55,24 @@ export interface ExportFile {
   size: number;
 }
 
+/** A file taken for its one download: the job is gone already; `dispose` deletes the file. */
+export interface TakenExportFile extends ExportFile {
+  dispose(): void;
+}
+
+/** What the jobs need to know of sessions: a job's file lives only as long as its session. */
+export interface ExportSessions {
+  sessionAlive(id: string): boolean;
+  onSessionEnded(listener: (id: string) => void): void;
+}
+
 export interface ExportJobsOptions {
-  /** Folder for the files; a fresh folder under the OS temp dir by default. */
+  /** Folder for the files; a folder of this process under `<OS temp>/pim-exports` by default. */
   dir?: string;
+  /** Sessions: a job started in a session is removed (file and all) when the session ends. */
+  sessions?: ExportSessions;
+  /** How often jobs are checked for sessions that expired. */
+  sessionSweepMs?: number;
   /** Running jobs per user. */
   maxRunningPerUser?: number;
   /** Running jobs in the whole process. */
@@ -80,6 +95,8 @@ export interface ExportJobsOptions {
 interface Job {
   id: string;
   userId: number;
+  /** The session that started the job, when known. */
+  sessionId?: string;
   format: ExportFormat;
   fileName: string;
   path: string;
@@ -332,7 +349,9 @@ export class ExportJobs {
   private readonly jobs = new Map<string, Job>();
   private dir: string | null;
   private readonly ownDir: boolean;
-  private readonly opts: Required<Omit<ExportJobsOptions, 'dir'>>;
+  private readonly opts: Required<Omit<ExportJobsOptions, 'dir' | 'sessions'>>;
+  private readonly sessions: ExportSessions | null;
+  private sweep: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: DB,
@@ -349,18 +368,47 @@ export class ExportJobs {
       maxGroups: options.maxGroups ?? MAX_EXPORT_GROUPS,
       log: options.log ?? ((m) => console.error(m)),
       now: options.now ?? (() => new Date()),
+      sessionSweepMs: options.sessionSweepMs ?? 60_000,
     };
+    this.sessions = options.sessions ?? null;
+    this.sessions?.onSessionEnded((id) => this.dropSession(id));
     // Registered now, while no job has a cursor open on the connection.
     if (sharedReader(db)) registerRank(db);
   }
 
   private folder(): string {
-    this.dir ??= mkdtempSync(join(tmpdir(), 'pim-export-'));
+    if (this.dir === null) {
+      // One folder per process, named by its pid, so a later start can tell a dead process's
+      // leftovers (cleanStaleExportDirs) from the files of another process still running.
+      const dir = join(exportTempBase(), `${process.pid}-${randomBytes(6).toString('hex')}`);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      this.dir = dir;
+    }
     return this.dir;
   }
 
-  /** Checks the request, counts the rows and starts writing; the file is written in the background. */
-  start(user: UserInfo, params: ExportStartParams): { jobId: string; total: number; fileName: string } {
+  /** Removes every job of a session that ended (logout, expiry): their files go with them. */
+  dropSession(sessionId: string): void {
+    for (const job of [...this.jobs.values()]) if (job.sessionId === sessionId) this.remove(job.id);
+  }
+
+  /** Drops the jobs whose session expired; runs on a timer while jobs of sessions exist. */
+  dropEndedSessions(): void {
+    const sessions = this.sessions;
+    if (!sessions) return;
+    const ids = new Set([...this.jobs.values()].map((j) => j.sessionId).filter((id): id is string => !!id));
+    for (const id of ids) if (!sessions.sessionAlive(id)) this.dropSession(id);
+    if (ids.size === 0 && this.sweep) {
+      clearInterval(this.sweep);
+      this.sweep = null;
+    }
+  }
+
+  /**
+   * Checks the request, counts the rows and starts writing; the file is written in the
+   * background. With a session id, the job ends with that session.
+   */
+  start(user: UserInfo, params: ExportStartParams, sessionId?: string): { jobId: string; total: number; fileName: string } {
     if (!this.opts.roles.includes(user.role)) throw new ServiceError('FORBIDDEN', 'Exporting all rows is for managers.');
     const def = moduleById(params.module);
     if (!def?.built || !def.view) invalid('module', `The module "${params.module}" has no list to export.`);
@@ -397,6 +445,7 @@ export class ExportJobs {
     const job: Job = {
       id,
       userId: user.id,
+      sessionId,
       format: params.format,
       fileName,
       path: join(this.folder(), `${id}.${params.format}`),
@@ -409,6 +458,10 @@ export class ExportJobs {
     };
     job.expiry.unref?.();
     this.jobs.set(id, job);
+    if (sessionId && this.sessions && !this.sweep) {
+      this.sweep = setInterval(() => this.dropEndedSessions(), this.opts.sessionSweepMs);
+      this.sweep.unref?.();
+    }
     job.finished = this.run(job, spec, lines, () => {
       if (reader !== this.db) reader.close();
     });
@@ -494,6 +547,19 @@ export class ExportJobs {
     this.remove(jobId);
   }
 
+  /**
+   * Takes the finished file of the user's job for its one download: the job is forgotten at
+   * once, so the file cannot be fetched again whether or not this download completes; the
+   * caller deletes the file with `dispose` when the download ends (it may still be reading it).
+   */
+  take(user: UserInfo, jobId: string): TakenExportFile {
+    const file = this.file(user, jobId);
+    const job = this.jobs.get(jobId)!;
+    this.jobs.delete(jobId);
+    clearTimeout(job.expiry);
+    return { ...file, dispose: () => removeFile(file.path) };
+  }
+
   private remove(jobId: string): void {
     const job = this.jobs.get(jobId);
     if (!job) return;
@@ -505,11 +571,74 @@ export class ExportJobs {
 
   /** Cancels running jobs and deletes every file (server shutdown). */
   async close(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
+    this.sweep = null;
     const running = [...this.jobs.values()].map((j) => j.finished);
     for (const id of [...this.jobs.keys()]) this.remove(id);
     await Promise.all(running);
     if (this.ownDir && this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Where export jobs keep their files: one folder per process below this one. */
+export function exportTempBase(): string {
+  return join(tmpdir(), 'pim-exports');
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes export files left by processes that ended without cleaning up (a crash, a kill, a
+ * power cut): the folders below `base` whose process is gone, and folders of older versions
+ * (`pim-export-*` in the temp dir) older than an hour, the longest a job's file was kept.
+ * Returns the folders removed. Called when a server (or the desktop backend) starts.
+ */
+export function cleanStaleExportDirs(base: string = exportTempBase(), legacyParent: string | null = tmpdir(), now = Date.now()): string[] {
+  const removed: string[] = [];
+  const remove = (dir: string) => {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // in use or not ours: left alone
+    }
+  };
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(base);
+  } catch {
+    entries = [];
+  }
+  for (const name of entries) {
+    const m = /^(\d+)-[0-9a-f]+$/.exec(name);
+    if (m && !processAlive(Number(m[1]))) remove(join(base, name));
+  }
+  if (legacyParent) {
+    let legacy: string[] = [];
+    try {
+      legacy = readdirSync(legacyParent).filter((n) => /^pim-export-[A-Za-z0-9]{6}$/.test(n));
+    } catch {
+      legacy = [];
+    }
+    for (const name of legacy) {
+      const dir = join(legacyParent, name);
+      try {
+        if (statSync(dir).isDirectory() && now - statSync(dir).mtimeMs > 60 * 60 * 1000) remove(dir);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return removed;
 }
 
 function* prepend<T>(first: IteratorResult<T>, rest: Generator<T>): Generator<T> {

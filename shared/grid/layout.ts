@@ -10,8 +10,26 @@ export const MAX_GROUP_LEVELS = 3;
 export const MAX_SORT_COLUMNS = 5;
 export const MIN_COLUMN_WIDTH = 20;
 export const MAX_COLUMN_WIDTH = 2000;
-// The query panel's draft is the client's own shape; a bound keeps a stored layout small.
+// The query panel's draft is the client's own shape; bounds keep a stored layout small and
+// shallow (SQLite's json_valid refuses nesting past 1000 levels, JSON.stringify overflows the
+// stack far below what a 1 MiB body can nest).
 const MAX_QUERY_JSON = 16 * 1024;
+export const MAX_QUERY_DEPTH = 16;
+
+/** Whether a value nests arrays/objects deeper than `max`; iterative, so any depth is safe to ask. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  let visited = 0;
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > max) return true;
+    // A value that cannot fit in MAX_QUERY_JSON characters has fewer items than this anyway.
+    if (++visited > MAX_QUERY_JSON) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 export const layoutSchema = z.strictObject({
   columns: z
@@ -30,7 +48,11 @@ export const layoutSchema = z.strictObject({
   query: z
     .unknown()
     .optional()
-    .refine((q) => q === undefined || JSON.stringify(q).length <= MAX_QUERY_JSON, `The stored query may take at most ${MAX_QUERY_JSON} characters.`),
+    .refine((q) => q === undefined || !nestedDeeperThan(q, MAX_QUERY_DEPTH), `The stored query may nest at most ${MAX_QUERY_DEPTH} levels.`)
+    .refine(
+      (q) => q === undefined || nestedDeeperThan(q, MAX_QUERY_DEPTH) || (JSON.stringify(q) ?? '').length <= MAX_QUERY_JSON,
+      `The stored query may take at most ${MAX_QUERY_JSON} characters.`,
+    ),
 });
 export type ListLayout = z.infer<typeof layoutSchema>;
 

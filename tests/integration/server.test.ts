@@ -234,10 +234,11 @@ describe('bad input gets a 4xx with a code, never a 5xx', () => {
 });
 
 describe('who may call the API', () => {
-  it('allows the desktop window (Origin null) but not other web pages', async () => {
+  it('allows the desktop window (Origin app://pim) but not other web pages, nor Origin null', async () => {
     const from = (origin: string) =>
       fetch(`${server.url}/api/system.ping`, { method: 'POST', headers: { Origin: origin, 'Content-Type': 'application/json' }, body: '{}' });
-    expect((await from('null')).headers.get('access-control-allow-origin')).toBe('null');
+    expect((await from('app://pim')).headers.get('access-control-allow-origin')).toBe('app://pim');
+    expect((await from('null')).headers.get('access-control-allow-origin')).toBeNull();
     expect((await from('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { localeFiles, translations } from '../../renderer/src/i18n/resources.js';
 import { modules, warehouseLists } from '../../shared/modules/index.js';
-import { reasonCodes } from '../../shared/warehouse/reasons.js';
+import { reasonCodes } from '../../shared/reasons.js';
 
 const zh = translations['zh-CN'];
 const en = translations.en;
