@@ -293,6 +293,7 @@ describe('walking skeleton in Chromium', () => {
   });
 
   it('switching to English changes the labels, and the choice is kept', async () => {
+    await runQuery(''); // the whole list again, capped
     await page.getByTestId('language-select').selectOption('en');
     await page.waitForFunction(() => document.querySelector('[data-testid="nav-dispatch"]')?.textContent?.includes('Dispatch orders'));
     const headers = await page.locator('.ag-header-cell-text').allInnerTexts();
