@@ -62,6 +62,15 @@ const HOUR_MS = 3_600_000;
 // The daily serial of an order number has four digits.
 const MAX_ORDERS_PER_DAY = 9999;
 const DEVICE_COUNT = 300;
+// The legacy manual's quick-search example (例：2by*5084*4*1, also *y.50*4.10*4) must find orders
+// in every demo: every FEATURED_CONTRACT_EVERY-th contract (the first, signed earliest, among
+// them) has a unit of this part number, and every FEATURED_ORDER_EVERY-th order (from the
+// FEATURED_ORDER_FIRST-th on) is for that unit of the latest such contract signed before it. Both
+// replace what was drawn without drawing less or more, so the rest of a seed's data stays as it was.
+export const MANUAL_PART_NO = '2BY.5084.1044.1';
+const FEATURED_CONTRACT_EVERY = 8;
+const FEATURED_ORDER_EVERY = 40;
+const FEATURED_ORDER_FIRST = 20;
 
 /** mulberry32: tiny, fast and good enough for test data; never Math.random, so runs repeat. */
 export function mulberry32(seed: number): () => number {
@@ -252,6 +261,8 @@ interface Contract {
   signDate: string;
   provinceIndex: number;
   units: Unit[];
+  /** Its first unit is the manual's example part (MANUAL_PART_NO). */
+  featured: boolean;
   contacts: { name: string; phone: string }[];
 }
 
@@ -407,8 +418,16 @@ function insertReferenceData(db: DB, rng: Random, seed: number, orders: number, 
       deliveryDate,
       provinceIndex: customer.city.provinceIndex,
       units,
+      featured: false,
       contacts: customer.contacts,
     };
+    const manual = deviceList.find((d) => d.partNo === MANUAL_PART_NO);
+    if (manual && i % FEATURED_CONTRACT_EVERY === 0) {
+      // The serial keeps the drawn digits, with the prefix of the manual part's kind.
+      const drawn = units[0];
+      units[0] = { device: manual, serialNo: manual.serialPrefix + drawn.serialNo.slice(drawn.device.serialPrefix.length) };
+      c.featured = true;
+    }
     contracts.push(c);
     insertContract.run(c.id, c.contractNo, c.project, c.customer, c.address, c.signDate, c.regionId, c.deliveryDate);
   }
@@ -512,6 +531,8 @@ async function insertOrders(
   let inBatch = 0;
   let cumulative = 0;
   let signedBefore = 0; // contracts signed before the current moment: a prefix of the list
+  const featured = contracts.filter((c) => c.featured); // in signing order, like contracts
+  let featuredBefore = 0;
   begin.run();
   try {
     for (const day of days) {
@@ -527,8 +548,13 @@ async function insertOrders(
         const created = Math.floor((day.start + (serial - 1 + rng.next()) * step) / 1000) * 1000;
         while (signedBefore < contracts.length && contracts[signedBefore].signMs <= created) signedBefore++;
         // Recent contracts get more calls than old ones.
-        const contract = contracts[Math.floor(signedBefore * Math.sqrt(rng.next()))];
-        const unit = contract.units[rng.int(contract.units.length)];
+        let contract = contracts[Math.floor(signedBefore * Math.sqrt(rng.next()))];
+        let unit = contract.units[rng.int(contract.units.length)];
+        while (featuredBefore < featured.length && featured[featuredBefore].signMs <= created) featuredBefore++;
+        if (done % FEATURED_ORDER_EVERY === FEATURED_ORDER_FIRST && featuredBefore > 0) {
+          contract = featured[featuredBefore - 1];
+          unit = contract.units[0];
+        }
         const contact = contract.contacts[rng.int(contract.contacts.length)];
 
         const taskIndex = rng.weighted(taskWeights);

@@ -26,7 +26,7 @@ import {
   type SerialMove,
   type WarehouseRow,
 } from './posting.js';
-import { ensureMaterialLine, recomputeOwed } from './materials.js';
+import { ensureMaterialLines, recomputeOwed } from './materials.js';
 
 // The stock documents: receipt 入库, count adjustment 盘点调整, issue 领用, return 退料, and the
 // reversal 红冲 that undoes any of them. Each is one IMMEDIATE transaction: checked against the
@@ -182,35 +182,27 @@ export function postIssue(db: DB, p: IssueInput, actor: Actor): { docNo: string 
         order,
       );
       const at = actor.now.toISOString();
-      const line = db.prepare(
-        `INSERT INTO issue_lines (document_id, line_no, part_id, warehouse_id, quantity, serials, material_id, owed_id, unit_price_fen,
-           posted_at, doc_no, order_no, customer, engineer, part_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const issued = db.prepare('UPDATE order_materials SET issued_qty = issued_qty + ? WHERE id = ?');
       const supplied = db.prepare('UPDATE owed_parts SET supplied = supplied + ?, updated_at = ?, updated_by = ? WHERE id = ?');
-      p.lines.forEach((l, i) => {
+      const materials = ensureMaterialLines(db, order, parts, actor);
+      const lines = p.lines.map((l, i) => {
         const part = parts[i];
-        const material = ensureMaterialLine(db, order, part, actor);
-        issued.run(l.quantity, material.id);
-        line.run(
-          doc.id,
-          i + 1,
-          part.id,
-          w.id,
-          l.quantity,
-          joinSerials(l.serials),
-          material.id,
-          l.owedId ?? null,
-          material.unit_price_fen,
-          at,
-          doc.docNo,
-          order.order_no,
-          order.customer,
-          engineer,
-          part.part_no,
-        );
+        const material = materials.get(part.id)!;
         if (l.owedId !== undefined) supplied.run(l.quantity, at, actor.user.id, l.owedId);
+        return { n: i + 1, p: part.id, q: l.quantity, s: joinSerials(l.serials), m: material.id, o: l.owedId ?? null, f: material.unit_price_fen, no: part.part_no };
       });
+      // What the order's lines have had issued, in one statement.
+      db.prepare(
+        `UPDATE order_materials SET issued_qty = issued_qty + (SELECT sum(j.value ->> '$.q') FROM json_each(@lines) j WHERE j.value ->> '$.m' = order_materials.id)
+         WHERE id IN (SELECT j.value ->> '$.m' FROM json_each(@lines) j)`,
+      ).run({ lines: JSON.stringify(lines) });
+      // One statement for all lines (the lines' search index is FTS5: see postDocument).
+      db.prepare(
+        `INSERT INTO issue_lines (document_id, line_no, part_id, warehouse_id, quantity, serials, material_id, owed_id, unit_price_fen,
+           posted_at, doc_no, order_no, customer, engineer, part_no)
+         SELECT ?, l.value ->> '$.n', l.value ->> '$.p', ?, l.value ->> '$.q', l.value ->> '$.s', l.value ->> '$.m', l.value ->> '$.o',
+                l.value ->> '$.f', ?, ?, ?, ?, ?, l.value ->> '$.no'
+         FROM json_each(?) l ORDER BY l.key`,
+      ).run(doc.id, w.id, at, doc.docNo, order.order_no, order.customer, engineer, JSON.stringify(lines));
       for (const owedId of owedTaken.keys()) recomputeOwed(db, owedId);
       return { docNo: doc.docNo };
     })
@@ -277,16 +269,20 @@ export function postReturn(db: DB, p: ReturnInput, actor: Actor): { docNo: strin
       });
       const doc = postDocument(db, { type: 'return', orderId: order.id, remarks: p.remarks }, movements, moves, actor, order);
       const at = actor.now.toISOString();
-      const line = db.prepare(
-        `INSERT INTO return_lines (document_id, line_no, kind, part_id, warehouse_id, quantity, serials, new_serial, fault,
-           posted_at, doc_no, order_no, customer, engineer, part_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
       const returned = db.prepare('UPDATE order_materials SET returned_qty = returned_qty + ? WHERE id = ?');
-      p.lines.forEach((l, i) => {
+      const lines = p.lines.map((l, i) => {
         const c = checked[i];
-        line.run(doc.id, i + 1, l.kind, c.part.id, c.w.id, l.quantity, joinSerials(c.serials), c.newSerial, c.fault, at, doc.docNo, order.order_no, order.customer, order.engineer, c.part.part_no);
         if (l.kind === 'unused' && c.materialId !== null) returned.run(l.quantity, c.materialId);
+        return { n: i + 1, k: l.kind, p: c.part.id, w: c.w.id, q: l.quantity, s: joinSerials(c.serials), ns: c.newSerial, f: c.fault, no: c.part.part_no };
       });
+      // One statement for all lines (the lines' search index is FTS5: see postDocument).
+      db.prepare(
+        `INSERT INTO return_lines (document_id, line_no, kind, part_id, warehouse_id, quantity, serials, new_serial, fault,
+           posted_at, doc_no, order_no, customer, engineer, part_no)
+         SELECT ?, l.value ->> '$.n', l.value ->> '$.k', l.value ->> '$.p', l.value ->> '$.w', l.value ->> '$.q', l.value ->> '$.s',
+                l.value ->> '$.ns', l.value ->> '$.f', ?, ?, ?, ?, ?, l.value ->> '$.no'
+         FROM json_each(?) l ORDER BY l.key`,
+      ).run(doc.id, at, doc.docNo, order.order_no, order.customer, order.engineer, JSON.stringify(lines));
       return { docNo: doc.docNo };
     })
     .immediate();

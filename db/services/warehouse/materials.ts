@@ -25,18 +25,31 @@ export interface MaterialRow {
 export const defaultPayer = (order: { warranty: number }): 'customer' | 'company' => (order.warranty ? 'company' : 'customer');
 
 /**
- * The order's line for a part, added when an issue brings a part the plan did not name (planned
- * quantity 0: the plan is the clerk's; what was issued shows beside it).
+ * The order's lines for these parts, a line added for each part the plan did not name (planned
+ * quantity 0: the plan is the clerk's; what was issued shows beside it). The missing lines are
+ * written in one statement (the materials' search index is FTS5, which writes out its pending
+ * entries at every statement).
  */
-export function ensureMaterialLine(db: DB, order: OrderRef, part: PartRow, actor: Actor): MaterialRow {
-  const existing = db.prepare('SELECT * FROM order_materials WHERE order_id = ? AND part_id = ?').get(order.id, part.id) as MaterialRow | undefined;
-  if (existing) return existing;
+export function ensureMaterialLines(db: DB, order: OrderRef, parts: readonly PartRow[], actor: Actor): Map<number, MaterialRow> {
+  const read = () =>
+    new Map(
+      (
+        db
+          .prepare('SELECT * FROM order_materials WHERE order_id = ? AND part_id IN (SELECT value FROM json_each(?))')
+          .all(order.id, JSON.stringify(parts.map((p) => p.id))) as MaterialRow[]
+      ).map((m) => [m.part_id, m]),
+    );
+  const lines = read();
+  const missing = [...new Map(parts.filter((p) => !lines.has(p.id)).map((p) => [p.id, p])).values()];
+  if (!missing.length) return lines;
   const at = actor.now.toISOString();
   db.prepare(
     `INSERT INTO order_materials (order_id, part_id, quantity, payer, unit_price_fen, remarks, created_at, created_by, updated_at, updated_by,
-       order_no, customer, engineer, part_no, part_name) VALUES (?, ?, 0, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(order.id, part.id, defaultPayer(order), part.unit_price_fen, at, actor.user.id, at, actor.user.id, order.order_no, order.customer, order.engineer, part.part_no, part.name);
-  return db.prepare('SELECT * FROM order_materials WHERE order_id = ? AND part_id = ?').get(order.id, part.id) as MaterialRow;
+       order_no, customer, engineer, part_no, part_name)
+     SELECT ?, p.id, 0, ?, p.unit_price_fen, '', ?, ?, ?, ?, ?, ?, ?, p.part_no, p.name
+     FROM json_each(?) j JOIN parts p ON p.id = j.value ORDER BY j.key`,
+  ).run(order.id, defaultPayer(order), at, actor.user.id, at, actor.user.id, order.order_no, order.customer, order.engineer, JSON.stringify(missing.map((p) => p.id)));
+  return read();
 }
 
 /** An owed record's status from what was supplied (a closed record stays closed). */
