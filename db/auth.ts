@@ -6,8 +6,17 @@ import type { UserInfo } from '../shared/contract.js';
 import type { Role } from '../shared/roles.js';
 
 export interface AuthOptions {
-  /** Idle sessions end after this long; each authenticated call extends it. */
+  /**
+   * Idle sessions end after this long; authenticated calls extend it, at most once per
+   * sessionRefreshMs (so a session may end up to that much earlier than sessionTtlMs after its
+   * last call).
+   */
   sessionTtlMs: number;
+  /**
+   * A call writes the session's new expiry only when the stored one is more than this older than
+   * it would be set to: calls within a minute do not write at all, so reads stay reads.
+   */
+  sessionRefreshMs: number;
   /** Wrong passwords in a row, for one user name from one client address, before it is slowed down. */
   maxFailures: number;
   /** First lock after maxFailures; doubles with each further failure, up to lockMaxMs. */
@@ -20,10 +29,16 @@ export interface AuthOptions {
    */
   failureMemoryMs: number;
   now: () => number;
+  /**
+   * Where a due extension of a session's expiry goes. Default: written on this connection. A
+   * read-only connection (the server's read pool) hands it to the one that writes instead.
+   */
+  extendSession?: (id: string, expiresAt: string) => void;
 }
 
 export const defaultAuthOptions: AuthOptions = {
   sessionTtlMs: 8 * 60 * 60 * 1000,
+  sessionRefreshMs: 60_000,
   maxFailures: 5,
   lockBaseMs: 30_000,
   lockMaxMs: 15 * 60_000,
@@ -161,7 +176,12 @@ export class Auth {
     claim.immediate();
   }
 
-  /** Resolves a token to its session, extending it; throws UNAUTHENTICATED or SESSION_EXPIRED. */
+  /**
+   * Resolves a token to its session; throws UNAUTHENTICATED or SESSION_EXPIRED. The idle expiry
+   * is moved to now + sessionTtlMs only when that is more than sessionRefreshMs beyond the
+   * stored one: a desk calling every few seconds writes its session once a minute, not on every
+   * call. The session returned carries the expiry that holds (the new one when it was extended).
+   */
   authenticate(token: string | null | undefined): Session {
     if (!token) throw new ServiceError('UNAUTHENTICATED', 'Log in first: this call needs a session token.');
     const now = this.opts.now();
@@ -174,13 +194,25 @@ export class Auth {
       .get(tokenHash(token)) as (UserRow & { expires_at: string }) | undefined;
     if (!row) throw new ServiceError('UNAUTHENTICATED', 'The session token is not valid. Log in again.');
     // The row stays (login sweeps week-old ones), so every later call also hears "expired".
-    if (Date.parse(row.expires_at) <= now || !row.active) {
+    const stored = Date.parse(row.expires_at);
+    if (stored <= now || !row.active) {
       throw new ServiceError('SESSION_EXPIRED', 'Your session has expired. Log in again.');
     }
     const id = tokenHash(token);
-    const expiresAt = new Date(now + this.opts.sessionTtlMs).toISOString();
-    this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, id);
+    const extended = now + this.opts.sessionTtlMs;
+    if (extended - stored <= this.opts.sessionRefreshMs) return { id, user: toUserInfo(row), expiresAt: row.expires_at };
+    const expiresAt = new Date(extended).toISOString();
+    if (this.opts.extendSession) this.opts.extendSession(id, expiresAt);
+    else this.extendSession(id, expiresAt);
     return { id, user: toUserInfo(row), expiresAt };
+  }
+
+  /**
+   * Writes a session's later expiry (never an earlier one: two desks' extensions may arrive out
+   * of order). A session logged out meanwhile stays gone.
+   */
+  extendSession(id: string, expiresAt: string): void {
+    this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ? AND expires_at < ?').run(expiresAt, id, expiresAt);
   }
 
   /** Whether the session with this id is still valid (not logged out, not expired, user active). */

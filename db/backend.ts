@@ -28,6 +28,7 @@ import { issueModule, ledgerList, materialsModule, owedModule, partsList, return
 import { contract, isMethodName, type MethodName, type ParamsOf, type ResultOf } from '../shared/contract.js';
 import { ServiceError, type ErrorIssue } from '../shared/errors.js';
 import { mayCall } from '../shared/roles.js';
+import { ChangeFeed } from './change-log.js'; // live updates (issue 10)
 
 export const VERSION = '0.1.0';
 
@@ -49,6 +50,8 @@ type Handler<M extends MethodName> = (
 export class Backend {
   readonly auth: Auth;
   readonly exports: ExportJobs;
+  /** Live updates: what each committed write changed, in commit order (db/change-log.ts). */
+  readonly changes: ChangeFeed;
   private readonly handlers: { [M in MethodName]: Handler<M> };
 
   constructor(
@@ -63,6 +66,7 @@ export class Backend {
     this.auth = new Auth(db, options.auth);
     // Export files live only as long as the session that asked for them.
     this.exports = new ExportJobs(db, { sessions: this.auth, ...options.exports });
+    this.changes = new ChangeFeed(db, now);
     this.handlers = {
       'system.ping': () => ({
         service: 'pim-aftersales' as const,
@@ -162,6 +166,8 @@ export class Backend {
       );
     }
     const handler = this.handlers[method] as Handler<MethodName>;
+    // Live updates: a write commits together with its change_log row, then is published.
+    if (this.changes.publishes(method)) return this.changes.run(method, parsed.data, session, () => handler(parsed.data as never, { session, token, caller }));
     return handler(parsed.data as never, { session, token, caller });
   }
 }

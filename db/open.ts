@@ -1,9 +1,51 @@
 import Database from 'better-sqlite3';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
+import { fold } from '../shared/text/fold.js';
+import { sortKey, sortKeyPrimary } from '../shared/text/sort-key.js';
 
 export type DB = Database.Database;
 
 export class MigrationError extends Error {}
+
+const registered = new WeakSet<DB>();
+
+/**
+ * The SQL functions of the text rules (shared/text): pim_fold(text) — the folded text every
+ * `contains` is matched against — and pim_sortkey(text) — the order of text columns — with
+ * pim_sortprimary(text), its primary part (stored by the sort-key tables). Registered
+ * on every connection this program opens (openDatabase, read-only ones, export readers).
+ *
+ * The triggers that keep the search index and the stored sort keys call them, so a connection
+ * without them (the sqlite3 shell, another tool) cannot write the tables those triggers watch:
+ * the write fails with "no such function: pim_fold" instead of leaving the index out of step
+ * with the rows. That is intended. Reading, backups (they copy pages) and integrity checks need
+ * no function: no index or view is built on an expression that calls one.
+ */
+export function registerTextFunctions(db: DB): DB {
+  if (registered.has(db)) return db;
+  const text = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
+  db.function('pim_fold', { deterministic: true }, (v: unknown) => {
+    const t = text(v);
+    return t === null ? null : fold(t);
+  });
+  db.function('pim_sortkey', { deterministic: true }, (v: unknown) => sortKey(text(v)));
+  // The primary part of the key, stored in the sort-key tables (the folded text follows at query time).
+  db.function('pim_sortprimary', { deterministic: true }, (v: unknown) => sortKeyPrimary(text(v)));
+  registered.add(db);
+  return db;
+}
+
+/** A read-only connection of this program's own (busy timeout, the text functions). */
+export function openReadonly(file: string): DB {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    return registerTextFunctions(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
 
 /**
  * Opens (creating if needed) the SQLite file and brings its schema up to date. Each migration
@@ -13,10 +55,14 @@ export class MigrationError extends Error {}
 export function openDatabase(file: string, options: { migrations?: readonly Migration[]; readonly?: boolean } = {}): DB {
   const db = new Database(file, { readonly: options.readonly ?? false });
   try {
+    registerTextFunctions(db);
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
+    // 64 MiB of page cache (default 2 MiB): the sort-key indexes take their rows in key order,
+    // not in insert order, and a write that must read their pages back from the OS is slow.
+    db.pragma('cache_size = -65536');
     if (!options.readonly) migrate(db, options.migrations ?? allMigrations);
     return db;
   } catch (err) {

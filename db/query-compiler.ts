@@ -1,14 +1,22 @@
 import { ServiceError } from '../shared/errors.js';
-import { ANY_FIELD, type Condition, type ParsedQueryRequest } from '../shared/query.js';
+import { ANY_FIELD, type Condition, type ParsedQueryRequest, type SortSpec } from '../shared/query.js';
 import type { ColumnDef, ModuleDef, SearchIndexDef } from '../shared/modules/types.js';
 import { analysePattern, type TextPattern } from './search/pattern.js';
+import { listIndexOf, storedSortKey } from './search/indexes.js';
 
 export { wildcardToLike } from './search/pattern.js';
 
 export interface CompiledQuery {
+  /**
+   * FROM clause: the list view as `v`, joined with the list's sort-key table (columns `sid`,
+   * `sk_<field>`) when the order uses a stored key. `where` and `orderBy` refer to its columns.
+   */
+  from: string;
   where: string; // '' when there is no condition
   params: unknown[];
   orderBy: string;
+  /** The sort-key table the order walks (first sort column has a stored key), if any. */
+  sortTable?: string;
 }
 
 /** A text `contains` condition, as the planner sees it. */
@@ -18,7 +26,7 @@ export interface TextTerm {
   pattern: TextPattern;
   /** Every field is in the search index (so the narrow fields table can answer it). */
   covered: boolean;
-  /** The trigram index can narrow it: covered, and a piece of three characters or more. */
+  /** The trigram index can narrow it: covered, and safe for FTS5 (every piece can use it). */
   canFts: boolean;
   /** The joined text table covers exactly these fields. */
   canText: boolean;
@@ -26,25 +34,31 @@ export interface TextTerm {
 }
 
 /**
- * How a `contains` condition is evaluated. Every plan gives exactly the rows of the plain LIKE:
- * `fts` (an FTS5 query on some of the pattern's trigrams) and `ids` (those candidates, already
- * fetched) only put a superset in front of it; `fields` runs the same LIKE on the narrow copy
- * of the fields; `text` runs it on the joined fields, which is exact for a single piece and
- * otherwise a superset in front of the plain LIKE. The choice is about speed only.
+ * How a `contains` condition is evaluated. Every plan gives exactly the rows of the rule
+ * (shared/text/fold.ts): `scan` folds the view's columns at query time (pim_fold(col) LIKE …);
+ * `fields` runs the same LIKE on the index's folded copy of the fields; `probe` does it for one
+ * row at a time (correlated, for a walk in list order; with `ids`, only for the candidates it
+ * meets); `text` runs it on the joined fields,
+ * which is exact for a single piece and otherwise a superset in front of the fields check;
+ * `fts` (an FTS5 query) and `ids` (candidates already fetched) put a superset in front of the
+ * fields check. The choice is about speed only.
  */
-export type TextPlan = 'scan' | 'text' | 'fields' | { fts: string } | { ids: readonly number[] };
+export type TextPlan = 'scan' | 'text' | 'fields' | 'probe' | { fts: string } | { ids: readonly number[]; probe?: boolean };
 export type PlanChooser = (term: TextTerm) => TextPlan;
 
 export function textTerm(def: ModuleDef, fields: readonly string[], pattern: TextPattern): TextTerm {
-  const index = def.searchIndex;
+  const index = listIndexOf(def)?.index;
   const covered = !!index && fields.every((f) => index.fields.includes(f));
   const sameSet = covered && index.fields.every((f) => fields.includes(f));
-  return { fields, pattern, covered, canFts: covered && pattern.trigrams.length > 0, canText: sameSet, index };
+  const canFts = covered && pattern.ftsSafe && (pattern.trigrams.length > 0 || pattern.short.length > 0);
+  return { fields, pattern, covered, canFts, canText: sameSet, index: covered ? index : undefined };
 }
 
-function quoteIdent(name: string): string {
+export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+const sqlText = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 function invalid(path: string, message: string): never {
   throw new ServiceError('INVALID_PARAMS', message, { issues: [{ path, message }] });
@@ -94,46 +108,65 @@ export function textTerms(def: ModuleDef, req: ParsedQueryRequest): (TextTerm | 
   );
 }
 
+/** The fields check of a term over a table of folded fields (alias `x`). */
+function fieldsCheck(term: TextTerm, params: unknown[], alias = 'x'): string {
+  const parts = term.fields.map((f) => {
+    params.push(term.pattern.like);
+    return `${alias}.${quoteIdent(f)} LIKE ? ESCAPE '\\'`;
+  });
+  return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+}
+
 function containsSql(term: TextTerm, plan: TextPlan, params: unknown[]): string {
-  const exact = () => {
+  const scan = () => {
     const parts = term.fields.map((f) => {
       params.push(term.pattern.like);
-      return `${quoteIdent(f)} LIKE ? ESCAPE '\\'`;
+      return `pim_fold(${quoteIdent(f)}) LIKE ? ESCAPE '\\'`;
     });
     return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
   };
   const index = term.index;
   const id = quoteIdent('id');
-  if (!index || plan === 'scan') return exact();
-  if (typeof plan === 'object' && term.canFts) {
-    if ('fts' in plan) {
+  if (!index || !term.covered || plan === 'scan') return scan();
+  const fields = quoteIdent(index.fieldsTable);
+  if (typeof plan === 'object') {
+    if ('fts' in plan && term.canFts) {
       const fts = quoteIdent(index.ftsTable);
       params.push(plan.fts);
-      return `(${id} IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?) AND ${exact()})`;
+      return `${id} IN (SELECT x.id FROM ${fields} x WHERE x.id IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?) AND ${fieldsCheck(term, params)})`;
     }
-    params.push(JSON.stringify(plan.ids));
-    return `(${id} IN (SELECT value FROM json_each(?)) AND ${exact()})`;
+    if ('ids' in plan && plan.probe) {
+      // For a walk: membership first (cheap), then the row's own check; `+` keeps SQLite from
+      // driving the query by the candidates instead of walking the order's index.
+      params.push(JSON.stringify(plan.ids));
+      return `(+v.${id} IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM ${fields} x WHERE x.id = v.${id} AND ${fieldsCheck(term, params)}))`;
+    }
+    if ('ids' in plan) {
+      params.push(JSON.stringify(plan.ids));
+      return `${id} IN (SELECT x.id FROM ${fields} x WHERE x.id IN (SELECT value FROM json_each(?)) AND ${fieldsCheck(term, params)})`;
+    }
   }
+  if (plan === 'probe') return `EXISTS (SELECT 1 FROM ${fields} x WHERE x.id = v.${id} AND ${fieldsCheck(term, params)})`;
   if (plan === 'text' && term.canText) {
     params.push(term.pattern.like);
     const text = `${id} IN (SELECT id FROM ${quoteIdent(index.textTable)} WHERE text LIKE ? ESCAPE '\\')`;
-    return term.pattern.textExact ? text : `(${text} AND ${exact()})`;
+    if (term.pattern.textExact) return text;
+    return `(${text} AND ${id} IN (SELECT x.id FROM ${fields} x WHERE ${fieldsCheck(term, params)}))`;
   }
-  if (plan === 'fields' && term.covered) return `${id} IN (SELECT id FROM ${quoteIdent(index.fieldsTable)} WHERE ${exact()})`;
-  return exact();
+  return `${id} IN (SELECT x.id FROM ${fields} x WHERE ${fieldsCheck(term, params)})`;
 }
 
 /** The exact test of a term on its table of the search index: a WHERE for a count over it. */
 export function indexCountSql(term: TextTerm, plan: 'text' | 'fields'): { table: string; where: string; params: unknown[] } | null {
   const index = term.index;
-  if (!index) return null;
+  if (!index || !term.covered) return null;
   if (plan === 'text' && term.canText && term.pattern.textExact) {
     return { table: quoteIdent(index.textTable), where: `text LIKE ? ESCAPE '\\'`, params: [term.pattern.like] };
   }
-  if (plan === 'fields' && term.covered) {
+  if (plan === 'fields') {
     const params: unknown[] = [];
-    const where = containsSql({ ...term, index: undefined }, 'scan', params);
-    return { table: quoteIdent(index.fieldsTable), where, params };
+    const where = fieldsCheck(term, params);
+    return { table: `${quoteIdent(index.fieldsTable)} x`, where, params };
   }
   return null;
 }
@@ -177,11 +210,31 @@ function compileCondition(def: ModuleDef, c: Condition, path: string, params: un
   }
 }
 
+/**
+ * The ascending order of a column's values in SQL, as the grid's comparator (shared/grid/compare.ts)
+ * has it: text by its sort key (stored, or pim_sortkey at query time), enums in the order of their
+ * definition (empty first, unknown values last), numbers, dates and booleans by value (NULL first).
+ * `value` is the SQL of the value.
+ */
+export function orderKeySql(col: ColumnDef, value: string): string {
+  if (col.type === 'enum' && col.enumValues) {
+    const whens = col.enumValues.map((v, i) => `WHEN ${sqlText(v)} THEN ${i}`).join(' ');
+    return `CASE WHEN ${value} IS NULL OR ${value} = '' THEN -1 ELSE CASE ${value} ${whens} ELSE ${col.enumValues.length} END END`;
+  }
+  if (col.type === 'text' || col.type === 'enum') return `pim_sortkey(${value})`;
+  return value;
+}
+
+/** The request's sort, or the module's default. */
+export function effectiveSort(def: ModuleDef, req: ParsedQueryRequest): readonly SortSpec[] {
+  return req.sort.length ? req.sort : def.defaultSort;
+}
+
 const plainScan: PlanChooser = () => 'scan';
 
 /**
  * Compiles a query request for a module into parameterised SQL pieces. Without a chooser every
- * `contains` is the plain LIKE scan; db/services/query.ts chooses index plans per pattern.
+ * `contains` is the plain scan (folded at query time); db/services/query.ts chooses index plans.
  */
 export function compileQuery(def: ModuleDef, req: ParsedQueryRequest, choose: PlanChooser = plainScan): CompiledQuery {
   const params: unknown[] = [];
@@ -193,12 +246,23 @@ export function compileQuery(def: ModuleDef, req: ParsedQueryRequest, choose: Pl
   const where = clauses.length && !matchesAll ? clauses.join(req.join === 'or' ? ' OR ' : ' AND ') : '';
   if (matchesAll) params.length = 0;
 
-  const sort = req.sort.length ? req.sort : def.defaultSort;
+  const sort = effectiveSort(def, req);
+  let sortTable: string | undefined;
   const order = sort.map((s, i) => {
-    columnOf(def, s.field, `sort.${i}.field`);
-    return `${quoteIdent(s.field)} ${s.dir === 'desc' ? 'DESC' : 'ASC'}`;
+    const col = columnOf(def, s.field, `sort.${i}.field`);
+    const stored = col.type === 'text' ? storedSortKey(def, col.field) : undefined;
+    const dir = s.dir === 'desc' ? 'DESC' : 'ASC';
+    if (!stored) return `${orderKeySql(col, quoteIdent(s.field))} ${dir}`;
+    // The stored primary part walks the index; equal ones by the folded text (the key's rest).
+    sortTable = stored.table;
+    return `${quoteIdent(stored.column)} ${dir}, pim_fold(${quoteIdent(s.field)}) ${dir}`;
   });
-  // A unique tie-breaker keeps the 200 rows stable between refreshes.
-  order.push(`${quoteIdent('id')} ${sort[0]?.dir === 'asc' ? 'ASC' : 'DESC'}`);
-  return { where, params, orderBy: order.join(', ') };
+  // A unique tie-breaker keeps the 200 rows stable between refreshes (the sort table's `sid` is
+  // the row's id: with it the table's index (sk_<field>, sid) gives the whole order).
+  order.push(`${quoteIdent(sortTable ? 'sid' : 'id')} ${sort[0]?.dir === 'asc' ? 'ASC' : 'DESC'}`);
+  const view = `${quoteIdent(def.view!)} AS v`;
+  const from = sortTable ? `${view} JOIN ${quoteIdent(sortTable)} ON ${quoteIdent('sid')} = v.${quoteIdent('id')}` : view;
+  const first = sort[0] && def.columns.find((c) => c.field === sort[0].field);
+  const walks = first?.type === 'text' && storedSortKey(def, first.field) ? storedSortKey(def, first.field)!.table : undefined;
+  return { from, where, params, orderBy: order.join(', '), sortTable: walks };
 }

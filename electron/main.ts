@@ -50,7 +50,12 @@ let backend: Promise<Backend> | null = null;
 function localBackend(): Promise<Backend> {
   backend ??= openLocalDatabase(join(app.getPath('userData'), LOCAL_DB_NAME), (m) => console.log(m)).then((db) => {
     cleanStaleExportDirs();
-    return new Backend(db);
+    const core = new Backend(db);
+    // Live updates (issue 10): each committed write, to the window over the bridge's on().
+    core.changes.subscribe((change) => {
+      for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.webContents.send('pim:event', 'data.changed', change);
+    });
+    return core;
   });
   return backend;
 }

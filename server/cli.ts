@@ -8,7 +8,8 @@ import { DEFAULT_SERVER_PORT } from '../shared/settings.js';
 
 // npm run server -- --port P --db FILE [--host H]
 const usage =
-  'Usage: npm run server -- --port PORT --db FILE [--host 127.0.0.1|0.0.0.0] [--allow-origin http://other-host:port ...] [--no-backup]\n' +
+  'Usage: npm run server -- --port PORT --db FILE [--host 127.0.0.1|0.0.0.0] [--allow-origin http://other-host:port ...] [--no-backup] [--read-workers N]\n' +
+  'Reads run on N worker threads (default: one per core, at most 4; 0: all calls on the main thread).\n' +
   `Backups: one a day and one at shutdown into <db folder>/backups (the newest ${DEFAULT_KEEP} kept), unless --no-backup.`;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
         host: { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
         'no-backup': { type: 'boolean' },
+        'read-workers': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -64,6 +66,11 @@ async function main(): Promise<void> {
   }
   const port = Number(portText);
   const host = values.host ?? '127.0.0.1';
+  const workersText = values['read-workers'];
+  if (workersText !== undefined && !/^\d+$/.test(workersText)) {
+    fail(`--read-workers must be a whole number (0 runs every call on the main thread); got "${workersText}".`, 2);
+  }
+  const readWorkers = workersText === undefined ? undefined : Math.min(Number(workersText), 16);
   const dbFile = resolve(values.db);
   const reason = unwritableReason(dbFile);
   if (reason) fail(reason);
@@ -78,7 +85,7 @@ async function main(): Promise<void> {
   const staticDir = resolve(root, 'dist/renderer');
   let server;
   try {
-    server = await startServer({ dbFile, port, host, staticDir, allowedOrigins });
+    server = await startServer({ dbFile, port, host, staticDir, allowedOrigins, readWorkers });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') fail(`Port ${port} on ${host} is already in use by another program. Choose another port with --port.`);
@@ -121,6 +128,7 @@ async function main(): Promise<void> {
   const ping = await server.backend.call('system.ping', {});
   console.log(`PIM after-sales server listening on ${server.url} (database ${dbFile})`);
   console.log(`  service contract: POST ${server.url}/api/<method>   messages: ${server.url.replace('http', 'ws')}/ws`);
+  console.log(server.pool ? `  reads: ${server.pool.size} worker threads, each with its own read-only connection` : '  reads: on the main thread');
   if (existsSync(resolve(staticDir, 'index.html'))) console.log(`  browser client: ${server.url}/`);
   else console.log('  browser client not built: run "npm run build:renderer" to serve it too');
   if (ping.demo) console.log('  demo database: users clerk, warehouse, manager, admin — password demo123');

@@ -7,12 +7,14 @@ import { ServiceError, httpStatusOf } from '../shared/errors.js';
 import { DESKTOP_ORIGIN } from '../shared/bridge.js';
 import { cleanStaleExportDirs } from '../db/services/export.js';
 import { MessageServer } from './messages.js';
+import { startLiveUpdates, type LiveUpdatesOptions } from './live-updates.js'; // live updates (issue 10)
 import { serveStatic } from './static-files.js';
 import { serveExportFile } from './export-download.js';
+import { parseParams } from './params.js';
+import { defaultPoolSize, ReadPool } from './read-pool.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
-/** No call needs more: a layout is 4 levels deep, an export spec 5. */
-export const MAX_JSON_DEPTH = 32;
+export { MAX_JSON_DEPTH, jsonDepthExceeds } from './params.js';
 
 export interface ServerOptions {
   dbFile: string;
@@ -24,6 +26,16 @@ export interface ServerOptions {
   /** Browser origins besides the server's own allowed to call the API (CORS). */
   allowedOrigins?: string[];
   log?: (message: string) => void;
+  /**
+   * Worker threads serving the read methods, each on its own read-only connection (default: one
+   * per core, at most 4); 0 serves everything on the main thread. Off when `auth.now` is given
+   * (a test's clock cannot be shared with other threads).
+   */
+  readWorkers?: number;
+  /** Nice value of the read workers on Linux (default READ_NICE: requests and writes come first). */
+  readNice?: number;
+  /** Live updates on the message socket: change-log polling and the overdue check (server/live-updates.ts). */
+  live?: LiveUpdatesOptions;
 }
 
 export interface RunningServer {
@@ -31,12 +43,24 @@ export interface RunningServer {
   port: number;
   backend: Backend;
   messages: MessageServer;
+  /** The read pool, or null when reads run on the main thread. */
+  pool: ReadPool | null;
   close(): Promise<void>;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
+/** A 200 answer whose JSON text a read-pool worker already made. */
+function sendJsonText(res: ServerResponse, text: string): void {
+  res.writeHead(200, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
@@ -81,29 +105,6 @@ function readBody(req: IncomingMessage): Promise<string> {
 export function isJsonContentType(header: string | undefined): boolean {
   if (!header) return false;
   return header.split(';')[0].trim().toLowerCase() === 'application/json';
-}
-
-/**
- * Whether JSON text nests arrays/objects deeper than `max`, found by one pass over the text
- * (no recursion, strings skipped), so a hostile body is refused before anything parses or
- * walks it recursively.
- */
-export function jsonDepthExceeds(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
 }
 
 function bearerToken(req: IncomingMessage): string | null {
@@ -177,7 +178,7 @@ function loopbackHost(header: string | undefined): boolean {
   return name === 'localhost' || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 
-async function handleApi(backend: Backend, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+async function handleApi(backend: Backend, pool: ReadPool | null, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
   if (req.method === 'OPTIONS') {
     res.writeHead(204).end();
     return;
@@ -193,19 +194,14 @@ async function handleApi(backend: Backend, req: IncomingMessage, res: ServerResp
     throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'Send the params as JSON with the header Content-Type: application/json.');
   }
   const text = await readBody(req);
-  let params: unknown = {};
-  if (text.trim() !== '') {
-    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
-      const message = `The params are nested more than ${MAX_JSON_DEPTH} levels deep.`;
-      throw new ServiceError('INVALID_PARAMS', message, { issues: [{ path: '(params)', message }] });
-    }
-    try {
-      params = JSON.parse(text);
-    } catch (e) {
-      throw new ServiceError('BAD_JSON', `The request body is not valid JSON: ${(e as Error).message}`);
-    }
+  const caller = { address: req.socket.remoteAddress ?? '' };
+  // Reads go to the pool as text: a worker parses, checks and answers them exactly as below.
+  if (pool?.serves(method)) {
+    sendJsonText(res, await pool.call(method, text, bearerToken(req), caller.address));
+    return;
   }
-  const result = await backend.call(method, params, bearerToken(req), { address: req.socket.remoteAddress ?? '' });
+  const params = parseParams(text);
+  const result = await backend.call(method, params, bearerToken(req), caller);
   sendJson(res, 200, result);
 }
 
@@ -218,6 +214,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const db: DB = openDatabase(options.dbFile);
   const backend = new Backend(db, { auth: options.auth });
   const messages = new MessageServer(backend.auth);
+  const live = startLiveUpdates(backend, messages, { log, ...options.live }); // live updates (issue 10)
+  // Reads on worker threads, writes here on the one writing connection.
+  // (An in-memory database is this connection's own: no other connection can read it.)
+  const poolSize = options.auth?.now || options.dbFile === ':memory:' || options.dbFile === '' ? 0 : (options.readWorkers ?? defaultPoolSize());
+  let pool: ReadPool | null = null;
+  if (poolSize > 0) {
+    const { now: _now, extendSession: _extend, ...auth } = options.auth ?? {};
+    try {
+      pool = await ReadPool.start({
+        dbFile: options.dbFile,
+        size: poolSize,
+        auth,
+        nice: options.readNice,
+        onExtend: (id, expiresAt) => backend.auth.extendSession(id, expiresAt),
+        log,
+      });
+    } catch (err) {
+      // Still a working server, only slower: every call on the main thread.
+      log(`read pool not started, reads run on the main thread: ${(err as Error)?.message ?? err}`);
+    }
+  }
 
   const loopbackOnly = isLoopback(options.host ?? '127.0.0.1');
 
@@ -238,7 +255,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       } catch {
         throw new ServiceError('UNKNOWN_METHOD', 'The method name in the path is not valid.');
       }
-      await handleApi(backend, req, res, method);
+      await handleApi(backend, pool, req, res, method);
       return;
     }
     const exportFile = /^\/api\/export\/([A-Za-z0-9_-]{1,64})\/file$/.exec(url.pathname);
@@ -294,7 +311,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     });
   } catch (err) {
+    live.close();
     messages.close();
+    await pool?.close();
     db.close();
     throw err;
   }
@@ -306,14 +325,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     backend,
     messages,
+    pool,
     close: () =>
       new Promise<void>((resolve) => {
         void backend.exports.close();
+        live.close();
         messages.close();
         server.closeAllConnections();
         server.close(() => {
-          db.close();
-          resolve();
+          void (pool?.close() ?? Promise.resolve()).then(() => {
+            db.close();
+            resolve();
+          });
         });
       }),
   };

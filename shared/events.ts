@@ -4,6 +4,8 @@ export const events = {
   hello: 'hello',
   /** Rows of a module changed at some desk; clients may refresh. */
   dataChanged: 'data.changed',
+  /** Something that matters to this desk's user (shared/live.ts): an urgent order, overdue owed parts. */
+  notice: 'notice',
 } as const;
 
 export interface ServerEvent {

@@ -41,16 +41,37 @@ export const queryRequestSchema = z.strictObject({
   join: z.enum(['and', 'or']).default('and'),
   sort: z.array(sortSchema).max(5).default([]),
   limit: z.number().int().min(1).max(MAX_ROW_CAP).default(DEFAULT_ROW_CAP),
+  /**
+   * Group-by fields (the grid's group panel, up to three levels): the answer then also counts the
+   * matching rows of every group, and sums its summable columns, over the whole result — not only
+   * the rows returned.
+   */
+  groupBy: z.array(z.string().min(1).max(64)).max(3).default([]),
 });
 export type QueryRequest = z.input<typeof queryRequestSchema>;
 export type ParsedQueryRequest = z.output<typeof queryRequestSchema>;
 
 export type Row = Record<string, string | number | null>;
 
+/** One group of the deepest level asked for: its values (one per groupBy field), count and sums over the whole result. */
+export const groupCountSchema = z.object({
+  values: z.array(z.union([z.string(), z.number(), z.null()])),
+  count: z.number().int().min(0),
+  /** Per summable column (money in fen, quantities): exact integer sums where the column is integral. */
+  sums: z.record(z.string(), z.number()),
+});
+export type GroupCount = z.infer<typeof groupCountSchema>;
+
+/** At most this many groups are counted; past it `groupsCapped` is true and the client counts the loaded rows. */
+export const MAX_GROUPS = 5000;
+
 export const queryResultSchema = z.object({
   rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
   total: z.number().int().min(0),
   capped: z.boolean(),
+  /** With groupBy: every group of the whole result, in the request's sort order of the group fields. */
+  groups: z.array(groupCountSchema).optional(),
+  groupsCapped: z.boolean().optional(),
 });
 export type QueryResult = z.infer<typeof queryResultSchema>;
 

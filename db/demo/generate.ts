@@ -63,14 +63,15 @@ const HOUR_MS = 3_600_000;
 const MAX_ORDERS_PER_DAY = 9999;
 const DEVICE_COUNT = 300;
 // The legacy manual's quick-search example (例：2by*5084*4*1, also *y.50*4.10*4) must find orders
-// in every demo: every FEATURED_CONTRACT_EVERY-th contract (the first, signed earliest, among
-// them) has a unit of this part number, and every FEATURED_ORDER_EVERY-th order (from the
-// FEATURED_ORDER_FIRST-th on) is for that unit of the latest such contract signed before it. Both
-// replace what was drawn without drawing less or more, so the rest of a seed's data stays as it was.
+// in every demo of 300 orders or more, and stay a selective pattern (about 1–2% of the orders):
+// every FEATURED_CONTRACT_EVERY-th contract (the first, signed earliest, among them) has a unit of
+// this part number, and every FEATURED_ORDER_EVERY-th order (from the FEATURED_ORDER_FIRST-th on)
+// is for that unit of the latest such contract signed before it. Both replace what was drawn
+// without drawing less or more, so the rest of a seed's data stays as it was.
 export const MANUAL_PART_NO = '2BY.5084.1044.1';
-const FEATURED_CONTRACT_EVERY = 8;
-const FEATURED_ORDER_EVERY = 40;
-const FEATURED_ORDER_FIRST = 20;
+const FEATURED_CONTRACT_EVERY = 64;
+const FEATURED_ORDER_EVERY = 150;
+const FEATURED_ORDER_FIRST = 50;
 
 /** mulberry32: tiny, fast and good enough for test data; never Math.random, so runs repeat. */
 export function mulberry32(seed: number): () => number {

@@ -6,6 +6,8 @@ import { taskTypes } from './005_task_types.js';
 import { orderAudit } from './006_order_audit.js';
 import { warehouse } from './007_warehouse.js';
 import { loginThrottle } from './008_login_throttle.js';
+import { foldedSearch } from './009_folded_search.js';
+import { changeLog } from './010_change_log.js'; // live updates (change feed)
 
 export interface Migration {
   version: number;
@@ -14,4 +16,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. A database's PRAGMA user_version is the last one applied. */
-export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse, loginThrottle];
+export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse, loginThrottle, foldedSearch, changeLog];

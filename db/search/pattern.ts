@@ -1,28 +1,38 @@
-import { wildcardPieces } from '../../shared/query.js';
+import { foldedPieces } from '../../shared/text/fold.js';
 
-/** What the index side needs to know about one `*` pattern. */
+/** What the index side needs to know about one `*` pattern (folded: shared/text/fold.ts). */
 export interface TextPattern {
+  /** The folded pieces, in order. */
   pieces: string[];
-  /** The exact LIKE pattern (ESCAPE '\'). */
+  /** The exact LIKE pattern over folded text (ESCAPE '\'). */
   like: string;
   /**
-   * The distinct trigrams of the pieces, in order. Every matching row contains all of them, so
-   * any subset ANDed is a superset of the matches. Empty when no piece has three characters:
-   * such patterns cannot use the trigram index.
+   * The distinct trigrams of the pieces of three characters or more, in order. Every matching
+   * row contains all of them, so any subset ANDed is a superset of the matches.
    */
   trigrams: string[];
-  /** True when the joined text table answers the pattern exactly (see migration 002). */
+  /**
+   * The pieces of one or two characters: every matching row has a trigram beginning with each
+   * (the index text ends every field with two U+001F), found through the vocabulary table.
+   */
+  short: string[];
+  /** False when the pattern must not reach the FTS5 query (NUL, lone surrogates). */
+  ftsSafe: boolean;
+  /** True when the joined text table answers the pattern exactly (see index-sql.ts). */
   textExact: boolean;
 }
 
 export const TEXT_SEPARATOR = '\u001f';
 
-/** Legacy `*` pattern → LIKE pattern: `%`, `_` and `\` are literal. Null when it matches all. */
+const likeOf = (pieces: readonly string[]) => `%${pieces.map((p) => p.replace(/[\\%_]/g, (c) => `\\${c}`)).join('%')}%`;
+
+/**
+ * Legacy `*` pattern → LIKE pattern over folded text: folded (full width, case), then `%`, `_`
+ * and `\` are literal. Null when it matches all.
+ */
 export function wildcardToLike(pattern: string): string | null {
-  const pieces = wildcardPieces(pattern);
-  if (pieces.length === 0) return null;
-  const escaped = pieces.map((p) => p.replace(/[\\%_]/g, (c) => `\\${c}`));
-  return `%${escaped.join('%')}%`;
+  const pieces = foldedPieces(pattern);
+  return pieces.length === 0 ? null : likeOf(pieces);
 }
 
 function trigramsOf(piece: string): string[] {
@@ -37,13 +47,25 @@ export function ftsQueryOf(trigrams: readonly string[]): string {
   return trigrams.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
 }
 
+/** An FTS5 query: any of the trigrams (as a parenthesised OR). */
+export function ftsAnyOf(trigrams: readonly string[]): string {
+  return `(${trigrams.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ')})`;
+}
+
 export function analysePattern(pattern: string): TextPattern | null {
-  const like = wildcardToLike(pattern);
-  if (like === null) return null;
-  const pieces = wildcardPieces(pattern);
+  const pieces = foldedPieces(pattern);
+  if (pieces.length === 0) return null;
   // NUL ends a string inside the FTS5 query parser, and a lone surrogate is replaced on the way
   // into SQLite; either could make the trigram query miss rows, so such patterns scan.
-  const unsafe = pieces.some((p) => p.includes('\0') || /\p{Cs}/u.test(p));
-  const trigrams = unsafe ? [] : [...new Set(pieces.flatMap(trigramsOf))];
-  return { pieces, like, trigrams, textExact: pieces.length === 1 && !pieces[0].includes(TEXT_SEPARATOR) };
+  const ftsSafe = !pieces.some((p) => p.includes('\0') || /\p{Cs}/u.test(p));
+  const trigrams = ftsSafe ? [...new Set(pieces.flatMap(trigramsOf))] : [];
+  const short = ftsSafe ? [...new Set(pieces.filter((p) => Array.from(p).length < 3))] : [];
+  return {
+    pieces,
+    like: likeOf(pieces),
+    trigrams,
+    short,
+    ftsSafe,
+    textExact: pieces.length === 1 && !pieces[0].includes(TEXT_SEPARATOR),
+  };
 }

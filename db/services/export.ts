@@ -3,15 +3,15 @@ import { EXPORT_ALL_ROLES } from '../../shared/roles.js';
 import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
-import type { DB } from '../open.js';
+import { openReadonly, type DB } from '../open.js';
 import { compileQuery } from '../query-compiler.js';
-import { iterateModuleRows } from './query.js';
+import { countModuleRows, iterateModuleRows } from './query.js';
+import { SearchProbe } from '../search/planner.js';
 import { ServiceError } from '../../shared/errors.js';
 import { moduleById } from '../../shared/modules/index.js';
 import type { ModuleDef } from '../../shared/modules/types.js';
-import { queryRequestSchema, type ParsedQueryRequest, type QueryRequest, type Row } from '../../shared/query.js';
+import { queryRequestSchema, type QueryRequest, type Row } from '../../shared/query.js';
 import type { UserInfo } from '../../shared/contract.js';
 import { HTML_TAIL, htmlHead, htmlLine } from '../../shared/export/html.js';
 import { createSheetWriter } from '../../shared/export/xlsx.js';
@@ -175,8 +175,8 @@ export function checkSpec(def: ModuleDef, spec: SheetSpec): SheetSpec {
  */
 function openReader(db: DB): DB {
   if (sharedReader(db)) return db;
-  const reader = new Database(db.name, { readonly: true, fileMustExist: true });
-  reader.pragma('busy_timeout = 5000');
+  // With the text functions (pim_fold, pim_sortkey) the query's conditions and order need.
+  const reader = openReadonly(db.name);
   registerRank(reader);
   return reader;
 }
@@ -197,31 +197,6 @@ function registerRank(db: DB): void {
   ranked.add(db);
 }
 
-const sqlText = (v: string) => `'${v.replace(/'/g, "''")}'`;
-
-/**
- * The query's ORDER BY with enum columns in the order of their values (the life cycle, as the
- * grid sorts them; empty first), not by the stored text. Other columns keep SQL's order.
- */
-function exportOrderBy(def: ModuleDef, req: ParsedQueryRequest): string {
-  const sort = req.sort.length ? req.sort : def.defaultSort;
-  const order = sort.map((s) => {
-    const col = def.columns.find((c) => c.field === s.field);
-    const dir = s.dir === 'desc' ? 'DESC' : 'ASC';
-    const id = quote(s.field);
-    // TODO: pinyin order for text sort columns in export-all needs a sort key (not done); SQL order here.
-    if (col?.type !== 'enum' || !col.enumValues) return `${id} ${dir}`;
-    const whens = col.enumValues.map((v, i) => `WHEN ${id} = ${sqlText(v)} THEN ${i}`).join(' ');
-    return `CASE WHEN ${id} IS NULL OR ${id} = '' THEN -1 ${whens} ELSE ${col.enumValues.length} END ${dir}`;
-  });
-  // The same unique tie-breaker as the list query.
-  order.push(`${quote('id')} ${sort[0]?.dir === 'asc' ? 'ASC' : 'DESC'}`);
-  return order.join(', ');
-}
-
-const sortsByEnum = (def: ModuleDef, req: ParsedQueryRequest) =>
-  (req.sort.length ? req.sort : def.defaultSort).some((s) => def.columns.find((c) => c.field === s.field)?.type === 'enum');
-
 interface Leaf {
   keys: unknown[];
   count: number;
@@ -230,32 +205,30 @@ interface Leaf {
 
 /**
  * The job's lines in order. Without grouping: the rows as the query orders them (enums in their
- * values' order, see exportOrderBy). With grouping: the distinct group keys with exact counts and
+ * values' order, the list query's ORDER BY). With grouping: the distinct group keys with exact counts and
  * sums from one GROUP BY over the same filter (at most `maxGroups` of them, else INVALID_PARAMS),
  * ordered in JS by the grid's comparator (pinyin, numbers, dates, enum order), then one pass over
  * the rows ordered by their group's rank and, within a group, by the query's order.
  */
 function* jobLines(reader: DB, def: ModuleDef, request: QueryRequest, spec: SheetSpec, total: { n: number }, maxGroups: number): Generator<SheetLine> {
   const req = queryRequestSchema.parse(request);
-  const q = compileQuery(def, req);
+  // The list query's filter, with its search plans, and order (sort keys: pinyin, case; enums in
+  // their values' order).
+  const q = compileQuery(def, req, new SearchProbe(reader).forStream);
   const where = q.where ? `WHERE ${q.where}` : '';
-  const view = quote(def.view!);
-  const columns = ['id', ...def.columns.map((c) => c.field)].map(quote).join(', ');
-  const orderBy = exportOrderBy(def, req);
+  const view = q.from;
+  const columns = ['id', ...def.columns.map((c) => c.field)].map((f) => `v.${quote(f)}`).join(', ');
+  const orderBy = q.orderBy;
   if (spec.groupBy.length === 0) {
-    const count = countSql(def, request);
-    total.n = (reader.prepare(count.sql).get(...count.params) as { n: number }).n;
-    // The list query's own stream (with its search plans) unless an enum column sorts.
-    const rows = sortsByEnum(def, req)
-      ? (reader.prepare(`SELECT ${columns} FROM ${view} ${where} ORDER BY ${orderBy}`).iterate(...q.params) as IterableIterator<Row>)
-      : iterateModuleRows(reader, def, request);
-    for (const row of rows) yield { kind: 'row', level: 0, row };
+    total.n = countModuleRows(reader, def, request);
+    // The list query's own stream, with its search plans and order.
+    for (const row of iterateModuleRows(reader, def, request)) yield { kind: 'row', level: 0, row };
     return;
   }
   const depth = spec.groupBy.length;
-  const keyExprs = spec.groupBy.map((f) => `nullif(${quote(f)}, '')`);
+  const keyExprs = spec.groupBy.map((f) => `nullif(v.${quote(f)}, '')`);
   const sumFields = [...new Set([...spec.columns.filter((c) => c.summable).map((c) => c.field), ...Object.keys(spec.sumLabels ?? {})])];
-  const aggregates = sumFields.map((f, i) => `coalesce(sum(${quote(f)}), 0) AS s${i}`);
+  const aggregates = sumFields.map((f, i) => `coalesce(sum(v.${quote(f)}), 0) AS s${i}`);
   const groups: Record<string, unknown>[] = [];
   const groupRows = reader
     .prepare(
@@ -337,11 +310,6 @@ function* groupedLines(spec: SheetSpec, rows: IterableIterator<Row>, prefixTotal
     }
     yield { kind: 'row', level: depth, row };
   }
-}
-
-function countSql(def: ModuleDef, request: QueryRequest): { sql: string; params: unknown[] } {
-  const q = compileQuery(def, queryRequestSchema.parse(request));
-  return { sql: `SELECT count(*) AS n FROM ${quote(def.view!)} ${q.where ? `WHERE ${q.where}` : ''}`, params: q.params };
 }
 
 /** The export jobs of one backend. */

@@ -1,23 +1,39 @@
 import type { DB } from '../open.js';
-import { compileQuery, indexCountSql, textTerms, type CompiledQuery, type PlanChooser, type TextTerm } from '../query-compiler.js';
+import {
+  compileQuery,
+  effectiveSort,
+  indexCountSql,
+  orderKeySql,
+  quoteIdent,
+  textTerms,
+  type CompiledQuery,
+  type PlanChooser,
+  type TextTerm,
+} from '../query-compiler.js';
 import { ROWS_SORT_MAX, SearchProbe, TEXT_PREFILTER_MAX_SHARE, WALK_FACTOR, WINDOW_ROWS } from '../search/planner.js';
-import type { ModuleDef } from '../../shared/modules/types.js';
+import { listIndexOf } from '../search/indexes.js';
+import type { ColumnDef, ModuleDef } from '../../shared/modules/types.js';
+import { ServiceError } from '../../shared/errors.js';
 import {
   ANY_FIELD,
+  MAX_GROUPS,
   queryRequestSchema,
+  type GroupCount,
   type ParsedQueryRequest,
   type QueryRequest,
   type QueryResult,
   type Row,
 } from '../../shared/query.js';
 
-// Every plan below returns exactly the rows of the plain LIKE scan: the index plans only narrow
-// the candidates in front of that same check, or run it on a narrow copy of the fields. They
-// differ in speed only; see db/search/planner.ts for the costs behind the choices.
+// Every plan below returns exactly the rows of the rule (shared/text/fold.ts), in the order of
+// the request's sort (query-compiler.ts: sort keys, enum order, values; the row id last): the
+// index plans only narrow the candidates in front of the exact check on the folded fields, or
+// walk the list in order and check each row. They differ in speed only; see
+// db/search/planner.ts for the costs behind the choices.
 
 interface Prepared {
+  def: ModuleDef;
   req: ParsedQueryRequest;
-  view: string;
   columns: string;
   terms: (TextTerm | null)[];
   probe: SearchProbe;
@@ -27,9 +43,8 @@ function prepare(db: DB, def: ModuleDef, request: QueryRequest): Prepared {
   if (!def.view) throw new Error(`Module ${def.id} has no list view.`);
   const req = queryRequestSchema.parse(request);
   const terms = textTerms(def, req);
-  const view = `"${def.view}"`;
-  const columns = ['id', ...def.columns.map((c) => c.field)].map((f) => `"${f}"`).join(', ');
-  return { req, view, columns, terms, probe: new SearchProbe(db) };
+  const columns = ['id', ...def.columns.map((c) => c.field)].map((f) => `v.${quoteIdent(f)}`).join(', ');
+  return { def, req, columns, terms, probe: new SearchProbe(db) };
 }
 
 const whereOf = (q: CompiledQuery) => (q.where ? `WHERE ${q.where}` : '');
@@ -52,127 +67,198 @@ function requiredTerms(p: Prepared): TextTerm[] {
 }
 
 /**
- * The list opens in the module's default sort, which has an index (dispatch: created_at), so
- * the first rows in that order can be walked cheaply.
+ * How the list's order can be walked with an index: the module's default sort (an index on the
+ * base table: created_at, work_date …) or one text column with a stored sort key (its index
+ * (sk_<field>, sid)). The walk's position is the pair (key, id) — `columns`, in `dir`.
  */
-function isIndexedSort(def: ModuleDef, req: ParsedQueryRequest): boolean {
-  const sort = req.sort.length ? req.sort : def.defaultSort;
-  return (
-    sort.length === def.defaultSort.length &&
-    sort.every((s, i) => s.field === def.defaultSort[i].field && s.dir === def.defaultSort[i].dir)
-  );
+function walkOrder(def: ModuleDef, req: ParsedQueryRequest, q: CompiledQuery): { columns: [string, string]; dir: 'asc' | 'desc' } | null {
+  const sort = effectiveSort(def, req);
+  if (sort.length !== 1) return null;
+  const col = def.columns.find((c) => c.field === sort[0].field);
+  if (!col) return null;
+  if (q.sortTable) return { columns: [quoteIdent(`sk_${col.field}`), quoteIdent('sid')], dir: sort[0].dir };
+  const isDefault = !req.sort.length || (def.defaultSort.length === 1 && def.defaultSort[0].field === sort[0].field && def.defaultSort[0].dir === sort[0].dir);
+  if (isDefault && col.type !== 'text' && col.type !== 'enum') return { columns: [quoteIdent(col.field), quoteIdent('id')], dir: sort[0].dir };
+  return null;
 }
 
 /** The first `n` rows: ids sorted first, whole rows (with the view's joins) for those only. */
-function pageQuery(db: DB, p: Prepared, def: ModuleDef, choose: PlanChooser | undefined, n: number): Row[] {
-  const q = compileQuery(def, p.req, choose);
-  if (!q.where) {
-    return db.prepare(`SELECT ${p.columns} FROM ${p.view} ORDER BY ${q.orderBy} LIMIT ?`).all(n) as Row[];
-  }
+function pageQuery(db: DB, p: Prepared, choose: PlanChooser, n: number): Row[] {
+  const q = compileQuery(p.def, p.req, choose);
+  if (!q.where) return db.prepare(`SELECT ${p.columns} FROM ${q.from} ORDER BY ${q.orderBy} LIMIT ?`).all(n) as Row[];
   return db
     .prepare(
-      `SELECT ${p.columns} FROM ${p.view} WHERE "id" IN ` +
-        `(SELECT "id" FROM ${p.view} ${whereOf(q)} ORDER BY ${q.orderBy} LIMIT ?) ORDER BY ${q.orderBy}`,
+      `SELECT ${p.columns} FROM ${q.from} WHERE v."id" IN ` +
+        `(SELECT v."id" FROM ${q.from} ${whereOf(q)} ORDER BY ${q.orderBy} LIMIT ?) ORDER BY ${q.orderBy}`,
     )
     .all(...q.params, n) as Row[];
 }
 
 /**
- * The first `n` rows of a term with many candidates: walk the first rows of the list in order
- * (index only), keep the candidates among them and check only those. If `n` match, they are
- * the first `n` of all; null when the walk was too short.
+ * The first `n` rows by walking the list in its order (an index), each row checked as it comes,
+ * no further than the `window`-th row: the rows found are the first of all when there are `n`
+ * of them, or when the window reached the end; null otherwise.
  */
-function candidateWalk(db: DB, def: ModuleDef, p: Prepared, term: TextTerm, ids: number[], n: number): Row[] | null {
-  // Ids are not dense after deletes; an overestimate only makes the walk longer.
-  const rowsEstimate = (db.prepare(`SELECT max(id) FROM "${term.index!.textTable}"`).pluck().get() as number | null) ?? 0;
-  const walk = Math.ceil((WALK_FACTOR * n * rowsEstimate) / ids.length);
-  if (walk >= rowsEstimate) return null;
-  // Within the walk every condition, this term included, is checked plainly.
-  const q = compileQuery(def, p.req);
+function walkRows(db: DB, p: Prepared, choose: PlanChooser, n: number, window: number): Row[] | null {
+  const q = compileQuery(p.def, p.req, choose);
+  const walk = walkOrder(p.def, p.req, q)!;
+  const [key, id] = walk.columns;
+  // The position of the window's last row, from the index alone (the sort-key table, or the view
+  // whose joins SQLite leaves out when only its base table's columns are read).
+  const source = q.sortTable ? quoteIdent(q.sortTable) : `${quoteIdent(p.def.view!)} AS v`;
+  const dir = walk.dir === 'desc' ? 'DESC' : 'ASC';
+  const bound = db.prepare(`SELECT ${key} AS k, ${id} AS i FROM ${source} ORDER BY ${key} ${dir}, ${id} ${dir} LIMIT 1 OFFSET ?`).get(window - 1) as
+    | { k: unknown; i: number }
+    | undefined;
+  // The rows up to that position in the order, as one range of the index. The walked keys are
+  // NOT NULL (stored sort keys; the default sorts' created_at, work_date, posted_at …); a NULL
+  // bound means another column: no walk then.
+  if (bound && bound.k === null) return null;
+  // A stored sort key orders equal primary parts by the folded text at query time: the window
+  // ends at the end of the bound's group of equal keys.
+  const within = !bound ? '' : q.sortTable ? `${key} ${walk.dir === 'desc' ? '>=' : '<='} ? AND ` : `(${key}, ${id}) ${walk.dir === 'desc' ? '>=' : '<='} (?, ?) AND `;
+  const at = !bound ? [] : q.sortTable ? [bound.k] : [bound.k, bound.i];
   const rows = db
-    .prepare(
-      `SELECT ${p.columns} FROM ${p.view} WHERE "id" IN (SELECT w."id" FROM ` +
-        `(SELECT "id" FROM ${p.view} ORDER BY ${q.orderBy} LIMIT ?) AS w WHERE w."id" IN (SELECT value FROM json_each(?))) ` +
-        `AND ${q.where} ORDER BY ${q.orderBy} LIMIT ?`,
-    )
-    .all(walk, JSON.stringify(ids), ...q.params, n) as Row[];
-  return rows.length >= n ? rows : null;
+    .prepare(`SELECT ${p.columns} FROM ${q.from} WHERE ${within}(${q.where || '1'}) ORDER BY ${q.orderBy} LIMIT ?`)
+    .all(...at, ...q.params, n) as Row[];
+  return rows.length >= n || !bound ? rows : null;
 }
 
-function firstRows(db: DB, def: ModuleDef, p: Prepared, n: number): Row[] {
-  const indexedSort = isIndexedSort(def, p.req);
-  // The most selective indexed term every row must satisfy.
+function rowsEstimate(db: DB, def: ModuleDef): number {
+  const index = listIndexOf(def)?.index;
+  if (!index) return Infinity;
+  // Ids are not dense after deletes; an overestimate only makes a walk longer.
+  return (db.prepare(`SELECT max(id) FROM "${index.textTable}"`).pluck().get() as number | null) ?? 0;
+}
+
+function firstRows(db: DB, p: Prepared, n: number): Row[] {
+  const plain = compileQuery(p.def, p.req);
+  if (!plain.where) return pageQuery(db, p, p.probe.forStream, n);
+  const walkable = walkOrder(p.def, p.req, plain) !== null;
+  const lone = p.req.conditions.filter((_, i) => !isMatchAll(p, i)).length === 1;
+
+  // The most selective indexed term every row must satisfy (its candidates from the trigram
+  // index, or for 1–2 character pieces from the trigrams beginning with them).
   let best: { term: TextTerm; ids: number[] } | undefined;
   for (const term of requiredTerms(p)) {
     const ids = p.probe.candidateIds(term);
     if (ids && (!best || ids.length < best.ids.length)) best = { term, ids };
   }
-  if (best) {
-    const { term, ids } = best;
-    if (indexedSort && ids.length > ROWS_SORT_MAX) {
-      const rows = candidateWalk(db, def, p, term, ids, n);
-      if (rows) return rows;
-    }
-    // Few candidates (or no index for the sort): check them all and sort the matches.
-    const key = termKey(term);
-    return pageQuery(db, p, def, (t) => (termKey(t) === key ? { ids } : 'scan'), n);
+  const candidates = (b: { term: TextTerm; ids: number[] }, probe: boolean): PlanChooser => {
+    const key = termKey(b.term);
+    return (t) => (termKey(t) === key ? { ids: b.ids, probe } : p.probe.forWalk(t));
+  };
+  // Few candidates (or no index for the order): check them all and sort the matches.
+  if (best && (!walkable || best.ids.length <= ROWS_SORT_MAX)) return pageQuery(db, p, candidates(best, false), n);
+  if (walkable) {
+    // Walk the list in order: far enough to meet `n` candidates several times over, or, without
+    // candidates (a common pattern), WINDOW_ROWS rows.
+    const window = best ? Math.ceil((WALK_FACTOR * n * rowsEstimate(db, p.def)) / Math.max(1, best.ids.length)) : WINDOW_ROWS;
+    const found = walkRows(db, p, best ? candidates(best, true) : p.probe.forWalk, n, window);
+    if (found) return found;
   }
-
-  // Another sort has no index to walk: every match is sorted whatever the plan, and a scan in
-  // one pass is the safe choice for a pattern that may be common. With other conditions,
-  // SQLite's own plan may use their indexes (status = pending: 25 ms, where the narrow tables
-  // would first find every 华信 row).
-  const plain = compileQuery(def, p.req);
-  const live = p.req.conditions.filter((_, i) => !isMatchAll(p, i));
-  const loneTerm = live.length === 1 && p.terms[p.req.conditions.indexOf(live[0])] !== null;
-  if (!plain.where || !indexedSort || !loneTerm) return pageQuery(db, p, def, p.probe.forStream, n);
-  // A common pattern (or one too short for trigrams): the first rows in list order are likely
-  // to fill the page. If `n` matches are among the first WINDOW_ROWS rows, they are the first
-  // `n` of all; otherwise the pattern is rare there, and the narrow tables find its rows.
-  const rows = db
-    .prepare(
-      `SELECT ${p.columns} FROM (SELECT ${p.columns} FROM ${p.view} ORDER BY ${plain.orderBy} LIMIT ?) ` +
-        `${whereOf(plain)} ORDER BY ${plain.orderBy} LIMIT ?`,
-    )
-    .all(WINDOW_ROWS, ...plain.params, n) as Row[];
-  if (rows.length >= n) return rows;
-  return pageQuery(db, p, def, p.probe.forRare, n);
+  if (best) return pageQuery(db, p, candidates(best, false), n);
+  // No candidates: one pass over the narrow tables for a lone term, else SQLite's own plan over
+  // the folded fields (other conditions may have indexes of their own).
+  return pageQuery(db, p, lone ? p.probe.forRare : p.probe.forStream, n);
 }
 
-function countRows(db: DB, def: ModuleDef, p: Prepared): number {
+function countRows(db: DB, p: Prepared): number {
   const live = p.req.conditions.map((_, i) => i).filter((i) => !isMatchAll(p, i));
   const matchesAll = p.req.join === 'or' && live.length < p.req.conditions.length;
   const only = live.length === 1 && !matchesAll ? p.terms[live[0]] : null;
-  // One text condition alone (the quick search, or one column), too common for the trigram
-  // index: one pass over a narrow table of the search index.
-  if (only && !p.probe.candidateIds(only)) {
+  if (only?.covered) {
+    const ids = p.probe.candidateIds(only);
+    const index = only.index!;
+    if (ids) {
+      // Few candidates: each checked on the folded fields.
+      const count = indexCountSql(only, 'fields')!;
+      return db
+        .prepare(`SELECT count(*) FROM ${count.table} WHERE x.id IN (SELECT value FROM json_each(?)) AND ${count.where}`)
+        .pluck()
+        .get(JSON.stringify(ids), ...count.params) as number;
+    }
+    // A quick search for one piece of 1–3 characters: its rows are exactly those of some
+    // trigrams, counted from the FTS5 index.
+    const exact = p.probe.exactFtsCount(only);
+    if (exact !== null) return exact;
+    // One text condition alone, too common for the index: one pass over a narrow table.
     const plan = p.probe.forRare(only);
     const count = plan === 'text' || plan === 'fields' ? indexCountSql(only, plan) : null;
     if (count && plan === 'fields' && only.canText && p.probe.textShare(only) <= TEXT_PREFILTER_MAX_SHARE) {
       // Several pieces, rare enough: the joined text picks the rows to check field by field.
       return db
         .prepare(
-          `SELECT count(*) FROM ${count.table} WHERE id IN ` +
-            `(SELECT id FROM "${only.index!.textTable}" WHERE text LIKE ? ESCAPE '\\') AND ${count.where}`,
+          `SELECT count(*) FROM ${count.table} WHERE x.id IN ` +
+            `(SELECT id FROM "${index.textTable}" WHERE text LIKE ? ESCAPE '\\') AND ${count.where}`,
         )
         .pluck()
         .get(only.pattern.like, ...count.params) as number;
     }
     if (count) return db.prepare(`SELECT count(*) FROM ${count.table} WHERE ${count.where}`).pluck().get(...count.params) as number;
   }
-  const q = compileQuery(def, p.req, p.probe.forStream);
-  // count(*) over the view keeps its lookup joins (~110 ms per 10⁶ rows); a subquery that only
-  // selects "id", kept apart by LIMIT -1, lets SQLite drop them.
+  const q = compileQuery(p.def, p.req, p.probe.forStream);
+  // count(*) over the view keeps its lookup joins; a subquery that only selects "id", kept apart
+  // by LIMIT -1, lets SQLite drop them.
   return db
-    .prepare(`SELECT count(*) FROM (SELECT "id" FROM ${p.view} ${whereOf(q)} LIMIT -1)`)
+    .prepare(`SELECT count(*) FROM (SELECT v."id" FROM "${p.def.view}" AS v ${whereOf(q)} LIMIT -1)`)
     .pluck()
     .get(...q.params) as number;
+}
+
+function invalid(path: string, message: string): never {
+  throw new ServiceError('INVALID_PARAMS', message, { issues: [{ path, message }] });
+}
+
+/** Exact sums: integers stay integers; a fractional column (hours) is rounded to what it stores. */
+function exactSum(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  const n = Number(v);
+  return Number.isInteger(n) ? n : Math.round(n * 1e6) / 1e6;
+}
+
+/**
+ * Every group of the deepest level (one per distinct combination of the groupBy values; empty
+ * text and NULL are one value), counted and summed over the whole result, in the order of the
+ * sort keys (a group field sorts the way the request sorts it, ascending otherwise). At most
+ * MAX_GROUPS; `capped` when there are more.
+ */
+function groupCounts(db: DB, p: Prepared): { groups: GroupCount[]; capped: boolean } {
+  const { def, req } = p;
+  const cols = req.groupBy.map((f, i) => {
+    const col = def.columns.find((c) => c.field === f);
+    if (!col) invalid(`groupBy.${i}`, `Unknown field "${f}" for ${def.id}.`);
+    return col;
+  });
+  if (new Set(req.groupBy).size !== req.groupBy.length) invalid('groupBy', 'A field can group only once.');
+  const summable = def.columns.filter((c) => c.summable && (c.type === 'money' || c.type === 'number'));
+  const q = compileQuery(def, req, p.probe.forStream);
+  const keys = cols.map((c) => `nullif(v.${quoteIdent(c.field)}, '')`);
+  const order = cols.map((c: ColumnDef, i) => {
+    const dir = req.sort.find((s) => s.field === c.field)?.dir === 'desc' ? 'DESC' : 'ASC';
+    return `${orderKeySql(c, `g${i}`)} ${dir}, g${i} ${dir}`;
+  });
+  const sql =
+    `SELECT ${keys.map((k, i) => `${k} AS g${i}`).join(', ')}, count(*) AS n` +
+    summable.map((c, i) => `, sum(v.${quoteIdent(c.field)}) AS s${i}`).join('') +
+    ` FROM "${def.view}" AS v ${whereOf(q)} GROUP BY ${keys.map((_, i) => `g${i}`).join(', ')} ORDER BY ${order.join(', ')} LIMIT ?`;
+  const rows = db.prepare(sql).all(...q.params, MAX_GROUPS + 1) as Record<string, string | number | null>[];
+  const capped = rows.length > MAX_GROUPS;
+  if (capped) rows.length = MAX_GROUPS;
+  return {
+    capped,
+    groups: rows.map((r) => ({
+      values: cols.map((_, i) => r[`g${i}`] ?? null),
+      count: r.n as number,
+      sums: Object.fromEntries(summable.map((c, i) => [c.field, exactSum(r[`s${i}`])])),
+    })),
+  };
 }
 
 /** The first `limit` rows and whether more match, without the total (for the benchmark). */
 export function firstModuleRows(db: DB, def: ModuleDef, request: QueryRequest): { rows: Row[]; capped: boolean } {
   const p = prepare(db, def, request);
-  const rows = firstRows(db, def, p, p.req.limit + 1);
+  const rows = firstRows(db, p, p.req.limit + 1);
   const capped = rows.length > p.req.limit;
   if (capped) rows.length = p.req.limit;
   return { rows, capped };
@@ -180,21 +266,29 @@ export function firstModuleRows(db: DB, def: ModuleDef, request: QueryRequest): 
 
 /**
  * Runs a module's list query: at most `limit` rows in the requested order, plus the exact
- * number of matching rows so the client can say "200 of N shown".
+ * number of matching rows so the client can say "200 of N shown", and with `groupBy` the
+ * groups of the whole result with their counts and sums.
  */
 export function runModuleQuery(db: DB, def: ModuleDef, request: QueryRequest): QueryResult {
   const p = prepare(db, def, request);
   // One row more than the cap tells whether it is capped; the count is only needed then.
-  const rows = firstRows(db, def, p, p.req.limit + 1);
+  const rows = firstRows(db, p, p.req.limit + 1);
   const capped = rows.length > p.req.limit;
   if (capped) rows.length = p.req.limit;
-  const total = capped ? countRows(db, def, p) : rows.length;
-  return { rows, total, capped };
+  const total = capped ? countRows(db, p) : rows.length;
+  if (!p.req.groupBy.length) return { rows, total, capped };
+  const { groups, capped: groupsCapped } = groupCounts(db, p);
+  return { rows, total, capped, groups, groupsCapped };
+}
+
+/** The groups of a request over its whole result (its limit is ignored). */
+export function groupModuleRows(db: DB, def: ModuleDef, request: QueryRequest): { groups: GroupCount[]; capped: boolean } {
+  return groupCounts(db, prepare(db, def, request));
 }
 
 /** The exact number of rows matching the request (its limit is ignored). */
 export function countModuleRows(db: DB, def: ModuleDef, request: QueryRequest): number {
-  return countRows(db, def, prepare(db, def, request));
+  return countRows(db, prepare(db, def, request));
 }
 
 /**
@@ -204,7 +298,5 @@ export function countModuleRows(db: DB, def: ModuleDef, request: QueryRequest): 
 export function iterateModuleRows(db: DB, def: ModuleDef, request: QueryRequest): IterableIterator<Row> {
   const p = prepare(db, def, request);
   const q = compileQuery(def, p.req, p.probe.forStream);
-  return db
-    .prepare(`SELECT ${p.columns} FROM ${p.view} ${whereOf(q)} ORDER BY ${q.orderBy}`)
-    .iterate(...q.params) as IterableIterator<Row>;
+  return db.prepare(`SELECT ${p.columns} FROM ${q.from} ${whereOf(q)} ORDER BY ${q.orderBy}`).iterate(...q.params) as IterableIterator<Row>;
 }

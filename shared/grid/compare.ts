@@ -1,11 +1,13 @@
 import type { ColumnDef } from '../modules/types.js';
 import type { Row, SortSpec } from '../query.js';
+import { compareKeys, sortKey } from '../text/sort-key.js';
 
 export type CellValue = string | number | boolean | null | undefined;
 
-// Legacy sort rule: numbers by value, Latin letters ignoring case, Chinese by pinyin letter by
-// letter; digits inside text by value ("第2" before "第10").
-const collator = new Intl.Collator('zh-Hans-u-co-pinyin', { sensitivity: 'base', numeric: true });
+// Legacy sort rule: numbers by value, Latin letters ignoring case (and accents), Chinese by
+// pinyin letter by letter; digits inside text by value ("第2" before "第10"). Text compares by the
+// one sort key of shared/text/sort-key.ts — the key the database sorts by (pim_sortkey and the
+// stored keys) — so the grid's groups come in the order of the database's rows.
 
 export function isEmptyValue(v: CellValue): boolean {
   return v === null || v === undefined || v === '';
@@ -16,7 +18,7 @@ export function compareText(a: CellValue, b: CellValue): number {
   const aEmpty = isEmptyValue(a);
   const bEmpty = isEmptyValue(b);
   if (aEmpty || bEmpty) return aEmpty === bEmpty ? 0 : aEmpty ? -1 : 1;
-  return collator.compare(String(a), String(b));
+  return compareKeys(sortKey(String(a)), sortKey(String(b)));
 }
 
 function compareNumbers(a: CellValue, b: CellValue): number {

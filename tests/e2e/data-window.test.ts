@@ -8,10 +8,11 @@ import { launchChromium } from '../helpers/browser.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
 import { buildIfMissing } from '../helpers/build.js';
+import { compareBySortKey } from '../../shared/text/sort-key.js';
 
 // The legacy data window (issue 3) in Debian's Chromium, driven with the real mouse and keys
 // against the real server on a fresh demo database. Expectations come from the database file
-// and from Node's own pinyin collator, not from the grid's code.
+// and from the product's one sort rule (shared/text/sort-key.ts), not from the grid's code.
 
 const root = resolve(__dirname, '../..');
 const shots = resolve(root, 'test-results/screenshots');
@@ -32,6 +33,18 @@ const header = (field: string) => page.locator(`.ag-header-cell[col-id="${field}
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(shots, name) });
+}
+
+/** Waits until the list shows a result asked for in this order (the result bar's request sort). */
+async function waitForSorted(sort: string): Promise<void> {
+  await page.waitForFunction(
+    (s) => {
+      const el = document.querySelector('[data-testid="result-bar"]');
+      return el?.getAttribute('data-state') === 'done' && el.getAttribute('data-sort') === s;
+    },
+    sort,
+    { timeout: 20_000 },
+  );
 }
 
 async function grid(): Promise<{ keys: string[]; sort: string; merged: string; selected: number; groupBy: string }> {
@@ -114,13 +127,9 @@ async function headerMenu(field: string, item: string): Promise<void> {
 }
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-const pinyinOrder = (keys: string[], field: string, dir: 1 | -1 = 1) =>
-  [...keys].sort((a, b) => {
-    const va = text(byNo.get(a)![field]);
-    const vb = text(byNo.get(b)![field]);
-    if (va === '' || vb === '') return ((va === '' ? 0 : 1) - (vb === '' ? 0 : 1)) * dir;
-    return collator.compare(va, vb) * dir;
-  });
+/** The first `n` orders of the whole list by a field, as the server sorts them (the product's one rule, shared/text/sort-key.ts). */
+const firstBy = (field: string, dir: 1 | -1, n = 200) =>
+  [...byNo.values()].sort((a, b) => dir * (compareBySortKey(a[field], b[field]) || Number(a.id) - Number(b.id))).slice(0, n);
 
 describe('the legacy data window in Chromium', () => {
   beforeAll(async () => {
@@ -173,31 +182,38 @@ describe('the legacy data window in Chromium', () => {
     expect(keys).toHaveLength(200);
     await dragHeaderTo('region', await centerOf('group-panel'));
     await page.waitForFunction(() => document.querySelector('[data-testid="group-panel"]')?.getAttribute('data-group-by') === 'region');
+    // Grouping asks the server again: the rows by region first, the groups counted over every order.
+    await waitForSorted('region:asc,created_at:desc');
 
-    // One group per region among the loaded rows, with its count, in pinyin order.
+    // One group per region of the whole list (the list is capped), with its count, in pinyin order.
     const expected = new Map<string, number>();
-    for (const k of keys) expected.set(text(byNo.get(k)!.region), (expected.get(text(byNo.get(k)!.region)) ?? 0) + 1);
-    const regions = [...expected.keys()].sort((a, b) => (a === '' || b === '' ? (a === '' ? -1 : 1) : collator.compare(a, b)));
+    for (const o of byNo.values()) expected.set(text(o.region), (expected.get(text(o.region)) ?? 0) + 1);
+    const regions = [...expected.keys()].sort(compareBySortKey);
+    // The grid draws the new rows a moment after the result arrives.
+    await expect.poll(async () => (await groupRows())[0]).toMatchObject({ field: 'region', level: 0, count: expected.get(regions[0]) });
     const rendered = await groupRows();
-    expect(rendered.length).toBeGreaterThan(0);
-    expect(rendered[0]).toMatchObject({ field: 'region', level: 0, count: expected.get(regions[0]) });
     expect(rendered[0].text).toBe(`销售区域：${regions[0] || '（空）'}（${expected.get(regions[0])}）`);
+    const all = JSON.parse((await page.getByTestId('data-grid').getAttribute('data-groups')) ?? '[]') as { level: number; count: number; values: (string | null)[] }[];
+    expect(all.map((g) => [g.values[0] ?? '', g.count])).toEqual(regions.map((r) => [r, expected.get(r)]));
     // The region column left the headers: its group rows show it.
     expect(await visibleHeaders()).not.toContain('region');
-    // Rows are in group order (data-row-keys lists them in display order).
+    // The loaded rows are in group order (data-row-keys lists them in display order).
     const grouped = (await grid()).keys;
     const seen = grouped.map((k) => text(byNo.get(k)!.region));
-    expect([...new Set(seen)]).toEqual(regions);
+    expect([...new Set(seen)]).toEqual(regions.slice(0, new Set(seen).size));
 
     // Second level: status, dropped after the region chip.
     const panelBox = (await page.getByTestId('group-panel').boundingBox())!;
     await dragHeaderTo('status', { x: panelBox.x + panelBox.width - 40, y: panelBox.y + panelBox.height / 2 });
     await page.waitForFunction(() => document.querySelector('[data-testid="group-panel"]')?.getAttribute('data-group-by') === 'region,status');
+    await waitForSorted('region:asc,status:asc,created_at:desc');
+    await expect.poll(async () => (await groupRows())[1]).toMatchObject({ field: 'status', level: 1 });
     const two = await groupRows();
-    expect(two[1]).toMatchObject({ field: 'status', level: 1 });
+    const statuses = ['pending', 'dispatched', 'in_progress', 'completed', 'visited', 'cancelled'];
     const firstRegion = regions[0];
-    const statusCount = keys.filter((k) => text(byNo.get(k)!.region) === firstRegion && byNo.get(k)!.status === keys.map((x) => byNo.get(x)!).filter((o) => text(o.region) === firstRegion).map((o) => o.status).sort((a, b) => ['pending', 'dispatched', 'in_progress', 'completed', 'visited', 'cancelled'].indexOf(String(a)) - ['pending', 'dispatched', 'in_progress', 'completed', 'visited', 'cancelled'].indexOf(String(b)))[0]).length;
-    expect(two[1].count).toBe(statusCount);
+    const inFirst = [...byNo.values()].filter((o) => text(o.region) === firstRegion);
+    const firstStatus = inFirst.map((o) => String(o.status)).sort((a, b) => statuses.indexOf(a) - statuses.indexOf(b))[0];
+    expect(two[1].count).toBe(inFirst.filter((o) => o.status === firstStatus).length);
     await shot('grid-grouped-two-levels.png');
 
     // Collapse all, then expand all.
@@ -236,20 +252,22 @@ describe('the legacy data window in Chromium', () => {
     await shot('grid-header-menu.png');
     await page.keyboard.press('Escape');
 
-    const keys = (await grid()).keys;
     await headerMenu('customer', 'sort-asc');
     await expect.poll(grid).toMatchObject({ sort: 'customer:asc' });
-    // Chinese by pinyin, over the rows the query returned.
+    // Chinese by pinyin, over the whole list: the server returns its first 200 in that order.
+    await waitForSorted('customer:asc');
     const asc = (await grid()).keys.map((k) => text(byNo.get(k)!.customer));
-    expect(asc).toEqual(pinyinOrder(keys, 'customer').map((k) => text(byNo.get(k)!.customer)));
+    expect(asc).toEqual(firstBy('customer', 1).map((o) => text(o.customer)));
 
     await headerMenu('customer', 'sort-desc');
     await expect.poll(grid).toMatchObject({ sort: 'customer:desc' });
+    await waitForSorted('customer:desc');
     const desc = (await grid()).keys.map((k) => text(byNo.get(k)!.customer));
-    expect(desc).toEqual([...asc].reverse());
+    expect(desc).toEqual(firstBy('customer', -1).map((o) => text(o.customer)));
 
     await headerMenu('order_no', 'sort-field');
     await expect.poll(grid).toMatchObject({ sort: 'customer:desc,order_no:asc' });
+    await waitForSorted('customer:desc,order_no:asc');
     const two = (await grid()).keys;
     for (let i = 1; i < two.length; i++) {
       const a = byNo.get(two[i - 1])!;
@@ -259,6 +277,7 @@ describe('the legacy data window in Chromium', () => {
     // Shift-click adds a sort column the same way.
     await header('engineer').click({ modifiers: ['Shift'] });
     await expect.poll(grid).toMatchObject({ sort: 'customer:desc,order_no:asc,engineer:asc' });
+    await waitForSorted('customer:desc,order_no:asc,engineer:asc');
 
     await headerMenu('customer', 'group-panel');
     await expect(page.getByTestId('group-panel').count()).resolves.toBe(0);
@@ -389,6 +408,7 @@ describe('the legacy data window in Chromium', () => {
   it('exports Excel and HTML of what is on screen: columns, order, groups, types', async () => {
     await headerMenu('region', 'group-by');
     await headerMenu('customer', 'sort-asc');
+    await waitForSorted('region:asc,customer:asc');
     const keys = (await grid()).keys;
     // Every group the grid holds (it renders only the ones in view).
     const groups = JSON.parse((await page.getByTestId('data-grid').getAttribute('data-groups')) ?? '[]') as { level: number; count: number; label: string }[];

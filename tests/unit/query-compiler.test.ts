@@ -7,6 +7,7 @@ import { dispatchModule } from '../../shared/modules/dispatch.js';
 import { ServiceError } from '../../shared/errors.js';
 import { queryRequestSchema, wildcardPieces, type Condition, type QueryRequest, type Row } from '../../shared/query.js';
 import { makeDemoDb } from '../helpers/demo-db.js';
+import { compareBySortKey } from '../../shared/text/sort-key.js';
 
 // Every condition operator, compiled and run against a real demo database, compared with the
 // same condition evaluated in JS over all rows of the list view.
@@ -57,7 +58,7 @@ function check(request: QueryRequest, keep: Pred): number {
   // The plain compiled SQL (no index plans) agrees as well.
   const q = compileQuery(dispatchModule, queryRequestSchema.parse(request));
   const plain = db
-    .prepare(`SELECT id FROM dispatch_order_list ${q.where ? `WHERE ${q.where}` : ''} ORDER BY ${q.orderBy}`)
+    .prepare(`SELECT v.id FROM ${q.from} ${q.where ? `WHERE ${q.where}` : ''} ORDER BY ${q.orderBy}`)
     .pluck()
     .all(...q.params);
   expect(plain).toEqual(want);
@@ -146,7 +147,8 @@ describe('condition compiler against SQLite', () => {
     const request: QueryRequest = { conditions: [{ field: 'customer', op: 'contains', value: '有限' }], sort: [{ field: 'customer', dir: 'asc' }], limit: 30 };
     const want = all
       .filter((r) => contains('有限', r.customer))
-      .sort((x, y) => (x.customer! < y.customer! ? -1 : x.customer! > y.customer! ? 1 : (x.id as number) - (y.id as number)))
+      // The one sort key (pinyin, case ignored; shared/text/sort-key.ts), then the id.
+      .sort((x, y) => compareBySortKey(x.customer, y.customer) || (x.id as number) - (y.id as number))
       .map((r) => r.id);
     expect(runModuleQuery(db, dispatchModule, request).rows.map((r) => r.id)).toEqual(want.slice(0, 30));
     expect([...iterateModuleRows(db, dispatchModule, request)].map((r) => r.id)).toEqual(want);

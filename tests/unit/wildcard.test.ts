@@ -70,7 +70,7 @@ describe('query compiler', () => {
     const q = compile({ conditions: [{ field: 'any', op: 'contains', value: "x'; DROP TABLE users; --" }] });
     expect(q.where).not.toContain('DROP');
     expect(q.params).toHaveLength(dispatchModule.anyFields.length);
-    for (const f of dispatchModule.anyFields) expect(q.where).toContain(`"${f}" LIKE ?`);
+    for (const f of dispatchModule.anyFields) expect(q.where).toContain(`pim_fold("${f}") LIKE ?`);
   });
 
   it('drops a condition with an empty pattern', () => {
@@ -83,7 +83,7 @@ describe('query compiler', () => {
       { field: 'contract_no', op: 'contains', value: '' },
     ];
     const and = compile({ conditions, join: 'and' });
-    expect(and.where).toBe(`"customer" LIKE ? ESCAPE '\\'`);
+    expect(and.where).toBe(`pim_fold("customer") LIKE ? ESCAPE '\\'`);
     expect(and.params).toEqual(['%华信%']);
     const or = compile({ conditions, join: 'or' });
     expect(or.where).toBe('');
@@ -95,13 +95,28 @@ describe('query compiler', () => {
       { field: 'customer', op: 'contains', value: '华信' },
       { field: 'status', op: 'equals', value: 'pending' },
     ];
-    expect(compile({ conditions, join: 'and' }).where).toBe(`"customer" LIKE ? ESCAPE '\\' AND "status" = ?`);
-    expect(compile({ conditions, join: 'or' }).where).toBe(`"customer" LIKE ? ESCAPE '\\' OR "status" = ?`);
+    expect(compile({ conditions, join: 'and' }).where).toBe(`pim_fold("customer") LIKE ? ESCAPE '\\' AND "status" = ?`);
+    expect(compile({ conditions, join: 'or' }).where).toBe(`pim_fold("customer") LIKE ? ESCAPE '\\' OR "status" = ?`);
   });
 
-  it('uses the default sort with a unique tie-breaker', () => {
+  it('uses the default sort with a unique tie-breaker, text by its sort key, enums by their order', () => {
     expect(compile({}).orderBy).toBe('"created_at" DESC, "id" DESC');
-    expect(compile({ sort: [{ field: 'customer', dir: 'asc' }] }).orderBy).toBe('"customer" ASC, "id" ASC');
+    // customer has a stored sort key (migration 009): its table is joined, its row id breaks ties.
+    const byCustomer = compile({ sort: [{ field: 'customer', dir: 'asc' }] });
+    expect(byCustomer.orderBy).toBe('"sk_customer" ASC, pim_fold("customer") ASC, "sid" ASC');
+    expect(byCustomer.from).toBe('"dispatch_order_list" AS v JOIN "dispatch_sort" ON "sid" = v."id"');
+    expect(compile({ sort: [{ field: 'problem', dir: 'desc' }] }).orderBy).toBe('pim_sortkey("problem") DESC, "id" DESC');
+    expect(compile({ sort: [{ field: 'urgency', dir: 'asc' }] }).orderBy).toBe(
+      `CASE WHEN "urgency" IS NULL OR "urgency" = '' THEN -1 ELSE CASE "urgency" WHEN 'normal' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END END ASC, "id" ASC`,
+    );
+  });
+
+  it('folds the pattern (width, case) before splitting it at stars', () => {
+    expect(wildcardToLike('ＨＴ２０２４')).toBe('%ht2024%');
+    expect(wildcardToLike('ÄRZTE')).toBe('%ärzte%');
+    expect(wildcardToLike('Straße')).toBe('%strasse%');
+    expect(wildcardToLike('ａ＊ｂ')).toBe('%a%b%');
+    expect(wildcardToLike('（１００％）')).toBe('%(100\\%)%');
   });
 
   it('refuses unknown fields, unknown enum values and reversed ranges with INVALID_PARAMS', () => {

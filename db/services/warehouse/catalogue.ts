@@ -66,7 +66,8 @@ export function savePart(db: DB, p: Required<Omit<PartInput, 'id'>> & { id?: num
 /** Parts for a picker: part no or name contains the pattern (`*` any run), active first. */
 export function partOptions(db: DB, search: string, limit: number): { parts: PartOption[] } {
   const pattern = analysePattern(search);
-  const where = pattern ? `WHERE part_no LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR spec LIKE ? ESCAPE '\\'` : '';
+  // The one matching rule (shared/text/fold.ts): the pattern is folded, so is the text.
+  const where = pattern ? `WHERE pim_fold(part_no) LIKE ? ESCAPE '\\' OR pim_fold(name) LIKE ? ESCAPE '\\' OR pim_fold(spec) LIKE ? ESCAPE '\\'` : '';
   const params = pattern ? [pattern.like, pattern.like, pattern.like] : [];
   const rows = db
     .prepare(`SELECT * FROM parts ${where} ORDER BY active DESC, part_no LIMIT ?`)

@@ -20,6 +20,8 @@ export class MessageConnection {
     private readonly onEvent: (event: ServerEvent) => void = () => {},
     /** The server refused the session (close code 4401): retrying cannot help. */
     private readonly onSessionRejected: () => void = () => {},
+    /** The hello of an accepted session (live updates: the server's last seq and this desk's id). */
+    private readonly onHello: (data: Record<string, unknown>) => void = () => {},
   ) {
     this.open();
   }
@@ -46,6 +48,7 @@ export class MessageConnection {
         const ok = (data.data as { authenticated?: boolean } | undefined)?.authenticated === true;
         if (ok) {
           this.retryMs = 1000;
+          this.onHello(data.data as Record<string, unknown>);
           this.onStatus('connected');
         }
         return;

@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { resultBar } from '../modules/resultBar.js';
 import { useTranslation } from 'react-i18next';
 import { contractLookup } from '../../../shared/modules/lookups.js';
-import { DEFAULT_ROW_CAP, type Condition, type QueryRequest, type QueryResult, type Row } from '../../../shared/query.js';
+import { MAX_ROW_CAP, type Condition, type QueryRequest, type QueryResult, type Row } from '../../../shared/query.js';
 import type { ApiClient } from '../api/client.js';
-import { DataGrid } from '../grid/DataGrid.js';
+import { DataGrid, type ListGroups } from '../grid/DataGrid.js';
+import { groupRequest, listRequest } from '../modules/runQuery.js';
+import { emptyValues, lookupRequest, searchFields, type LookupValues } from './lookup-request.js';
 import { useListLayout } from '../grid/useListLayout.js';
 import { DialogWindow } from '../dialogs/ConfirmDialog.js';
 import './dispatch.css';
@@ -17,21 +19,21 @@ interface Props {
   onCancel(): void;
 }
 
-type State = { phase: 'idle' } | { phase: 'loading' } | { phase: 'done'; result: QueryResult } | { phase: 'failed'; error: unknown };
+type State =
+  | { phase: 'idle' }
+  | { phase: 'loading' }
+  | { phase: 'done'; result: QueryResult; request: QueryRequest; seq: number }
+  | { phase: 'failed'; error: unknown };
 
-const searchFields = [
-  { key: 'contractNo', field: 'contract_no', testId: 'lookup-contract-no' },
-  { key: 'project', field: 'project', testId: 'lookup-project' },
-  { key: 'address', field: 'address', testId: 'lookup-address' },
-] as const;
-type SearchKey = (typeof searchFields)[number]['key'];
-
-/** The lookup's request: each filled field `contains` its pattern (`*` anywhere), joined by AND. */
-export function lookupRequest(values: Record<SearchKey, string>): QueryRequest {
-  const conditions: Condition[] = searchFields
-    .filter((f) => values[f.key].trim())
-    .map((f) => ({ field: f.field, op: 'contains', value: values[f.key].trim() }));
-  return { conditions, join: 'and', sort: [], limit: DEFAULT_ROW_CAP };
+/**
+ * The customers of all contracts, for the pinyin search: the server's groups by customer when it
+ * counts them, otherwise read from the contracts themselves.
+ */
+async function loadCustomers(client: ApiClient): Promise<string[] | null> {
+  const grouped = await client.call('contracts.query', { conditions: [], join: 'and', sort: [{ field: 'customer', dir: 'asc' }], limit: 1, groupBy: ['customer'] });
+  if (grouped.groups && !grouped.groupsCapped) return grouped.groups.map((g) => g.values[0]).filter((v): v is string => typeof v === 'string' && v !== '');
+  const all = await client.call('contracts.query', { conditions: [], join: 'and', sort: [], limit: MAX_ROW_CAP });
+  return [...new Set(all.rows.map((r) => r.customer).filter((v): v is string => typeof v === 'string' && v !== ''))];
 }
 
 /**
@@ -42,26 +44,36 @@ export function lookupRequest(values: Record<SearchKey, string>): QueryRequest {
 export function ContractLookup({ client, onPick, onCancel }: Props) {
   const { t, i18n } = useTranslation();
   const { layout, ready, update, reset } = useListLayout(client, contractLookup, 'lookup.contracts');
-  const [values, setValues] = useState<Record<SearchKey, string>>({ contractNo: '', project: '', address: '' });
+  const [values, setValues] = useState<LookupValues>(emptyValues);
   const [state, setState] = useState<State>({ phase: 'idle' });
   const [rows, setRows] = useState<Row[]>([]);
   const [selected, setSelected] = useState<Row[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const sequence = useRef(0);
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
+  const lastRequest = useRef<QueryRequest>(lookupRequest(emptyValues));
+  const lastOrder = useRef<string | null>(null);
+  const orderKeyOf = (l: { sort: unknown; groupBy: unknown }) => JSON.stringify([l.sort, l.groupBy]);
+  const customers = useRef<Promise<string[] | null> | null>(null);
   const firstRef = useRef<HTMLInputElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
 
+  // As every list: the server sorts the whole result in the layout's order and counts its groups.
   const run = useCallback(
-    async (request: QueryRequest) => {
+    async (base: QueryRequest) => {
       const seq = ++sequence.current;
+      lastRequest.current = base;
+      lastOrder.current = orderKeyOf(layoutRef.current);
       setState({ phase: 'loading' });
       setNotice(null);
+      const request = listRequest(base, layoutRef.current);
       try {
         const result = await client.call('contracts.query', request);
         if (seq !== sequence.current) return;
         setRows(result.rows);
         setSelected([]);
-        setState({ phase: 'done', result });
+        setState({ phase: 'done', result, request, seq });
       } catch (err) {
         if (seq !== sequence.current) return;
         setRows([]);
@@ -72,14 +84,44 @@ export function ContractLookup({ client, onPick, onCancel }: Props) {
     [client],
   );
 
-  // The lookup opens with every contract (capped), as the legacy dialog's empty search does.
+  // The lookup opens with every contract (capped), as the legacy dialog's empty search does,
+  // once the clerk's layout of it (its sort) is read.
   useEffect(() => {
-    void run(lookupRequest({ contractNo: '', project: '', address: '' }));
     firstRef.current?.focus();
     return () => {
       sequence.current++;
     };
   }, [run]);
+  useEffect(() => {
+    if (ready && lastOrder.current === null) void run(lookupRequest(emptyValues));
+  }, [ready, run]);
+  // A header click asks the server again, in the new order.
+  const orderKey = orderKeyOf(layout);
+  useEffect(() => {
+    if (lastOrder.current !== null && lastOrder.current !== orderKey) void run(lastRequest.current);
+  }, [orderKey, run]);
+
+  const search = async () => {
+    let names: string[] | null = null;
+    if (values.customer.trim()) {
+      customers.current ??= loadCustomers(client).catch(() => {
+        customers.current = null;
+        return null;
+      });
+      names = await customers.current;
+    }
+    await run(lookupRequest(values, names));
+  };
+
+  const done = state.phase === 'done' ? state : null;
+  const groups = useMemo<ListGroups | undefined>(
+    () => (done ? { groupBy: done.request.groupBy ?? [], counts: done.result.groups, countsCapped: done.result.groupsCapped === true, complete: !done.result.capped, resultId: done.seq } : undefined),
+    [done],
+  );
+  const loadGroup = useMemo(() => {
+    if (!done || !groupRequest(done.request, [])) return undefined;
+    return (conditions: Condition[]) => client.call('contracts.query', groupRequest(done.request, conditions)!);
+  }, [done, client]);
 
   const ok = () => {
     if (selected.length === 1) onPick(selected[0]);
@@ -107,7 +149,6 @@ export function ContractLookup({ client, onPick, onCancel }: Props) {
   };
 
   const bar = resultBar(t, i18n.language, state, 'lookup.capped');
-  const done = state.phase === 'done' ? state.result : null;
 
   return (
     <DialogWindow
@@ -122,7 +163,7 @@ export function ContractLookup({ client, onPick, onCancel }: Props) {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          void run(lookupRequest(values));
+          void search();
         }}
       >
         {searchFields.map((f, i) => (
@@ -135,7 +176,8 @@ export function ContractLookup({ client, onPick, onCancel }: Props) {
               value={values[f.key]}
               spellCheck={false}
               autoComplete="off"
-              placeholder={t('lookup.placeholder')}
+              placeholder={t(f.key === 'customer' ? 'lookup.customerPlaceholder' : 'lookup.placeholder')}
+              title={f.key === 'customer' ? t('lookup.customerHint') : undefined}
               onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
               onKeyDown={(e) => {
                 if (e.key === 'ArrowDown' && rows.length) {
@@ -156,6 +198,8 @@ export function ContractLookup({ client, onPick, onCancel }: Props) {
           module={contractLookup}
           title={t('lookup.title')}
           rows={rows}
+          groups={groups}
+          loadGroup={loadGroup}
           loading={state.phase === 'loading' || !ready}
           layout={layout}
           onLayoutChange={update}
@@ -168,9 +212,9 @@ export function ContractLookup({ client, onPick, onCancel }: Props) {
         className={`result-bar result-${bar.kind}`}
         data-testid="lookup-result"
         data-state={state.phase}
-        data-total={done ? done.total : undefined}
-        data-shown={done ? done.rows.length : undefined}
-        data-capped={done ? String(done.capped) : undefined}
+        data-total={done ? done.result.total : undefined}
+        data-shown={done ? done.result.rows.length : undefined}
+        data-capped={done ? String(done.result.capped) : undefined}
         role="status"
         aria-live="polite"
       >

@@ -8,12 +8,16 @@ import { errorText } from '../i18n/errors.js';
 import { ConfirmDialog, FormError } from '../dialogs/ConfirmDialog.js';
 import { ContractLookup } from './ContractLookup.js';
 import { RegionTree } from './RegionTree.js';
+import { PinyinSelect, type PickOption } from '../text/PinyinSelect.js';
 import {
+  contractRegionId,
   editorFields,
   emptyForm,
+  engineerInRegion,
   fieldOfIssue,
   formFromOrder,
   issuesToErrors,
+  regionFamilyNames,
   regionPath,
   toInput,
   toLocalInput,
@@ -70,6 +74,8 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
   const [suggestion, setSuggestion] = useState<Suggestion>({ state: 'none' });
   /** The clerk set 三包 by hand: a suggestion no longer changes it. */
   const [warrantyManual, setWarrantyManual] = useState(false);
+  /** The region was filled from the contract picked (not chosen in the tree): another contract may change it. */
+  const regionFromContract = useRef(false);
   /** Contract and task type as loaded: their suggestion does not rewrite a stored order. */
   const loadedKey = useRef('');
   const rootRef = useRef<HTMLFormElement>(null);
@@ -177,7 +183,10 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
   const pickContract = (row: Row) => {
     const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
     const id = Number(row.id ?? row.contract_id);
-    const regionId = typeof row.region_id === 'number' ? row.region_id : null;
+    const regionId = contractRegionId(row, regions);
+    // The order's sales region is the contract's; one the clerk chose in the tree stays.
+    const fillRegion = regionId !== null && (form.regionId === null || regionFromContract.current);
+    if (fillRegion) regionFromContract.current = true;
     setForm((f) => ({
       ...f,
       contractId: Number.isInteger(id) && id > 0 ? id : null,
@@ -185,9 +194,12 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
       customer: text(row.customer) || f.customer,
       project: text(row.project),
       address: text(row.address),
-      // The contract's region is a good first choice; one already picked stays.
-      regionId: f.regionId ?? (regionId !== null && regions.some((r) => r.id === regionId) ? regionId : null),
+      regionId: fillRegion ? regionId : f.regionId,
     }));
+    if (fillRegion) {
+      edited.current.add('region');
+      setServerErrors((e) => ({ ...e, region: undefined }));
+    }
     setServerErrors((e) => ({ ...e, contract: undefined, customer: undefined, project: undefined, address: undefined }));
     setSaved(null);
     setChild(null);
@@ -285,7 +297,21 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
 
   // ---- drawing -----------------------------------------------------------------------------
   const activeTypes = taskTypes.filter((tt) => tt.active || String(tt.id) === form.taskTypeId).sort((a, b) => a.sortOrder - b.sortOrder || a.id - b.id);
-  const activeEngineers = engineers.filter((en) => en.active || String(en.id) === form.engineerId);
+  const typeOptions: PickOption[] = activeTypes.map((tt) => ({ value: String(tt.id), label: tt.name + (tt.active ? '' : t('editor.inactive')), texts: [tt.name, tt.code] }));
+  // The engineers of the order's region first, then the others.
+  const family = useMemo(() => regionFamilyNames(regions, form.regionId), [regions, form.regionId]);
+  const engineerOptions: PickOption[] = engineers
+    .filter((en) => en.active || String(en.id) === form.engineerId)
+    .map((en) => ({
+      value: String(en.id),
+      label: en.name + (en.active ? '' : t('editor.inactive')),
+      detail: [en.region, en.phone].filter(Boolean).join(' · '),
+      texts: [en.name, en.phone],
+      section: engineerInRegion(en.region, family) ? 0 : 1,
+    }));
+  // Engineers are kept by province: the section names the order's region from the top down.
+  const orderRegionName = regionPath(regions, form.regionId);
+  const engineerSections = family.size ? { 0: t('editor.engineersOfRegion', { region: orderRegionName }), 1: t('editor.engineersOther') } : undefined;
   const regionText = regionPath(regions, form.regionId) || (form.regionId !== null && order?.regionId === form.regionId ? (order.region ?? '') : '');
 
   /** The attributes every control of a field has: its id and test id, and its message's link. */
@@ -456,20 +482,14 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
 
             {/* 任务类型 / 三包 */}
             <FieldRow field="taskType" label={t('dispatch.task_type')} required error={errorOf('taskType')}>
-              <select
+              <PinyinSelect
+                options={typeOptions}
                 value={form.taskTypeId}
+                placeholder={t('editor.choose')}
                 {...control('taskType')}
-                onChange={(e) => set('taskTypeId', e.target.value, 'taskType')}
+                onChange={(v) => set('taskTypeId', v, 'taskType')}
                 onBlur={() => touch('taskType')}
-              >
-                <option value="">{t('editor.choose')}</option>
-                {activeTypes.map((tt) => (
-                  <option key={tt.id} value={String(tt.id)}>
-                    {tt.name}
-                    {tt.active ? '' : t('editor.inactive')}
-                  </option>
-                ))}
-              </select>
+              />
             </FieldRow>
             <FieldRow field="warranty" label={t('dispatch.warranty')} error={errorOf('warranty')} className="editor-warranty">
               <label className="checkbox">
@@ -548,20 +568,14 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
             </FieldRow>
 
             <FieldRow field="engineer" label={t('dispatch.engineer')} error={errorOf('engineer')}>
-              <select
+              <PinyinSelect
+                options={engineerOptions}
                 value={form.engineerId}
+                emptyLabel={t('editor.noEngineer')}
+                sectionLabels={engineerSections}
                 {...control('engineer')}
-                onChange={(e) => set('engineerId', e.target.value, 'engineer')}
-              >
-                <option value="">{t('editor.noEngineer')}</option>
-                {activeEngineers.map((en) => (
-                  <option key={en.id} value={String(en.id)}>
-                    {en.name}
-                    {en.region ? ` — ${en.region}` : ''}
-                    {en.active ? '' : t('editor.inactive')}
-                  </option>
-                ))}
-              </select>
+                onChange={(v) => set('engineerId', v, 'engineer')}
+              />
             </FieldRow>
           </fieldset>
           <FormError text={saveError} testId="editor-save-error" />
@@ -592,6 +606,7 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
           selectedId={form.regionId}
           onPick={(node, _path, nodes) => {
             setRegions(nodes);
+            regionFromContract.current = false;
             set('regionId', node.id, 'region');
             setChild(null);
             requestAnimationFrame(() => focusField('customer'));

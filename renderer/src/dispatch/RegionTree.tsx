@@ -6,7 +6,7 @@ import { ContextMenu, type MenuItem } from '../grid/ContextMenu.js';
 import { errorText } from '../i18n/errors.js';
 import { ConfirmDialog, DialogWindow, FormError, useEscapeKey } from '../dialogs/ConfirmDialog.js';
 import { regionPath } from './editor-form.js';
-import { ancestorIds, subtreeIds, visibleLines, type TreeLine } from './region-tree-model.js';
+import { ancestorIds, filterTree, subtreeIds, visibleLines, type TreeLine } from './region-tree-model.js';
 import './dispatch.css';
 
 interface Props {
@@ -45,11 +45,15 @@ export function RegionTree({ client, selectedId, onPick, onCancel }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [dropTarget, setDropTarget] = useState<number | 'root' | null>(null);
+  /** Typed into the filter box: name, pinyin or initials (hx finds 华信); the tree shows the matches and the nodes above them. */
+  const [filter, setFilter] = useState('');
   const treeRef = useRef<HTMLDivElement>(null);
+  const filterRef = useRef<HTMLInputElement>(null);
   const dragging = useRef<number | null>(null);
 
   const byId = useMemo(() => new Map(nodes.map((n) => [n.id, n])), [nodes]);
-  const lines = useMemo(() => visibleLines(nodes, expanded), [nodes, expanded]);
+  const filtered = useMemo(() => filterTree(nodes, filter), [nodes, filter]);
+  const lines = useMemo(() => (filtered ? visibleLines(filtered.nodes, new Set(), true) : visibleLines(nodes, expanded)), [filtered, nodes, expanded]);
 
   /** Reads the tree again; `select` is kept (and its ancestors opened) when it still exists. */
   const load = useCallback(
@@ -237,6 +241,32 @@ export function RegionTree({ client, selectedId, onPick, onCancel }: Props) {
     setMenu({ id, x: r ? r.left + 12 : 100, y: r ? r.bottom : 100 });
   };
 
+  // ---- filter ------------------------------------------------------------------------------
+  const onFilter = (text: string) => {
+    setFilter(text);
+    const found = filterTree(nodes, text);
+    // The first match is selected, so that Enter takes it.
+    if (found) {
+      const first = visibleLines(found.nodes, new Set(), true).find((l) => found.matches.has(l.node.id));
+      setSelected(first ? first.node.id : null);
+    }
+  };
+  const onFilterKey = (e: React.KeyboardEvent<HTMLInputElement>) => {
+    if (e.nativeEvent.isComposing) return;
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      pick();
+    } else if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      treeRef.current?.focus();
+    } else if (e.key === 'Escape' && filter) {
+      e.preventDefault();
+      e.stopPropagation();
+      e.nativeEvent.stopImmediatePropagation();
+      onFilter('');
+    }
+  };
+
   // ---- keys --------------------------------------------------------------------------------
   const onTreeKey = (e: React.KeyboardEvent) => {
     if (edit || e.target !== treeRef.current) return;
@@ -290,7 +320,11 @@ export function RegionTree({ client, selectedId, onPick, onCancel }: Props) {
         else handled = false;
         break;
       default:
-        handled = false;
+        // Typing a letter in the tree narrows it: the letter goes to the filter box.
+        if (e.key.length === 1 && e.key !== ' ' && !e.ctrlKey && !e.altKey && !e.metaKey) {
+          onFilter(filter + e.key);
+          filterRef.current?.focus();
+        } else handled = false;
     }
     if (handled) e.preventDefault();
   };
@@ -413,7 +447,10 @@ export function RegionTree({ client, selectedId, onPick, onCancel }: Props) {
           {renaming ? (
             nameInput
           ) : (
-            <span className="region-label" title={t('regionTree.usage', { orders: node.orderCount, children: node.childCount })}>
+            <span
+              className={`region-label${filtered?.matches.has(node.id) ? ' region-match' : ''}`}
+              title={t('regionTree.usage', { orders: node.orderCount, children: node.childCount })}
+            >
               {node.name}
             </span>
           )}
@@ -488,6 +525,20 @@ export function RegionTree({ client, selectedId, onPick, onCancel }: Props) {
       }
     >
       <div className="dialog-body region-tree-body">
+        <input
+          ref={filterRef}
+          type="search"
+          className="region-filter"
+          data-testid="region-filter"
+          value={filter}
+          placeholder={t('regionTree.filter')}
+          title={t('picker.hint')}
+          aria-label={t('regionTree.filter')}
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => onFilter(e.target.value)}
+          onKeyDown={onFilterKey}
+        />
         <div className="region-path" data-testid="region-selected-path">
           {selectedNode ? regionPath(nodes, selectedNode.id) : t('regionTree.noneSelected')}
         </div>
@@ -524,6 +575,7 @@ export function RegionTree({ client, selectedId, onPick, onCancel }: Props) {
           }}
         >
           {!loaded && <div className="region-empty">{t('common.loading')}</div>}
+          {loaded && filtered && filtered.matches.size === 0 && <div className="region-empty">{t('picker.noMatch', { text: filter.trim() })}</div>}
           {loaded && !nodes.length && !edit && <div className="region-empty">{t('regionTree.empty')}</div>}
           {newLine(null, 0)}
           {lines.map(renderLine)}

@@ -215,3 +215,50 @@ export function regionPath(nodes: readonly RegionNode[], id: number | null): str
   }
   return names.join(' / ');
 }
+
+/**
+ * Names of the regions an engineer of this order's region may belong to: the node, the nodes
+ * above it and below it (engineers are kept by province, orders by city or district).
+ */
+export function regionFamilyNames(nodes: readonly RegionNode[], id: number | null): Set<string> {
+  const names = new Set<string>();
+  if (id === null) return names;
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const seen = new Set<number>();
+  for (let node = byId.get(id); node && !seen.has(node.id); node = node.parentId === null ? undefined : byId.get(node.parentId)) {
+    seen.add(node.id);
+    names.add(node.name);
+  }
+  const below = [id];
+  while (below.length) {
+    const parent = below.pop()!;
+    for (const n of nodes) {
+      if (n.parentId === parent && !seen.has(n.id)) {
+        seen.add(n.id);
+        names.add(n.name);
+        below.push(n.id);
+      }
+    }
+  }
+  return names;
+}
+
+/**
+ * Whether an engineer works in the order's region (see regionFamilyNames): those come first in
+ * the picker. An engineer's region is a name ("江苏省"), or a path ("华东区 / 江苏省").
+ */
+export function engineerInRegion(engineerRegion: string | null, family: ReadonlySet<string>): boolean {
+  if (!engineerRegion || family.size === 0) return false;
+  const last = engineerRegion.split('/').map((s) => s.trim()).filter(Boolean).at(-1) ?? engineerRegion;
+  return family.has(last) || family.has(engineerRegion.trim());
+}
+
+/** The order's region from a contract picked in the lookup: its id when the row has it, else its name when only one node has that name. */
+export function contractRegionId(row: Record<string, unknown>, nodes: readonly RegionNode[]): number | null {
+  const id = typeof row.region_id === 'number' ? row.region_id : Number.NaN;
+  if (Number.isInteger(id) && nodes.some((n) => n.id === id)) return id;
+  const name = typeof row.region === 'string' ? row.region.trim() : '';
+  if (!name) return null;
+  const named = nodes.filter((n) => n.name === name);
+  return named.length === 1 ? named[0].id : null;
+}

@@ -1,4 +1,5 @@
 import type { RegionNode } from '../../../shared/dispatch/schemas.js';
+import { normalizeQuery, pinyinMatch } from '../text/pinyin-match.js';
 
 // The sales-region tree as the picker shows it: children by parent, in pinyin order, and the
 // lines visible with the folded nodes closed.
@@ -70,4 +71,16 @@ export function ancestorIds(nodes: readonly RegionNode[], id: number | null): nu
     node = byId.get(node.parentId);
   }
   return out;
+}
+
+/**
+ * The tree narrowed to the nodes whose names match what was typed (name, pinyin or initials),
+ * with the nodes above them for context; null when nothing is typed.
+ */
+export function filterTree(nodes: readonly RegionNode[], query: string): { nodes: RegionNode[]; matches: Set<number> } | null {
+  if (!normalizeQuery(query)) return null;
+  const matches = new Set(nodes.filter((n) => pinyinMatch(n.name, query)).map((n) => n.id));
+  const keep = new Set(matches);
+  for (const id of matches) for (const above of ancestorIds(nodes, id)) keep.add(above);
+  return { nodes: nodes.filter((n) => keep.has(n.id)), matches };
 }

@@ -16,8 +16,10 @@ import {
 import { AgGridReact } from 'ag-grid-react';
 import { AG_GRID_LOCALE_CN } from '@ag-grid-community/locale';
 import type { ModuleDef } from '../../../shared/modules/types.js';
-import type { Row } from '../../../shared/query.js';
-import { groupIds, groupRows, sumRows, type GroupLine } from '../../../shared/grid/grouping.js';
+import type { Condition, GroupCount, QueryResult, Row } from '../../../shared/query.js';
+import { sumRows, type GroupLine } from '../../../shared/grid/grouping.js';
+import { groupConditions, listLines, type ListGroupLine } from './list-lines.js';
+import { errorText } from '../i18n/errors.js';
 import { MAX_COLUMN_WIDTH, MAX_GROUP_LEVELS, MAX_SORT_COLUMNS, MIN_COLUMN_WIDTH, type ListLayout } from '../../../shared/grid/layout.js';
 import type { ExportFormat } from '../../../shared/export/sheet.js';
 import { formatCell, headerWidth } from './format.js';
@@ -55,7 +57,7 @@ const gridTheme = themeBalham.withParams({
 
 /** Group rows travel through AG Grid as full-width rows carrying their GroupLine. */
 interface GroupItem {
-  __group: GroupLine;
+  __group: ListGroupLine;
 }
 interface FooterItem {
   __footer: true;
@@ -66,11 +68,32 @@ type GridItem = Row | GroupItem | FooterItem;
 const isGroup = (d: GridItem | undefined): d is GroupItem => !!d && '__group' in d;
 const isFooter = (d: GridItem | undefined): d is FooterItem => !!d && '__footer' in d;
 
+/** What the query said about the groups of the rows it returned. */
+export interface ListGroups {
+  /** The group fields the query counted (its groupBy). */
+  groupBy: readonly string[];
+  /** Its groups of the deepest level over the whole result, when the server counted them. */
+  counts?: readonly GroupCount[];
+  /** More groups than the server counts: the groups count the rows on hand. */
+  countsCapped: boolean;
+  /** Every matching row is on hand (the query was not capped). */
+  complete: boolean;
+  /** Changes with every result: rows fetched for a group belong to one result. */
+  resultId: number;
+}
+
+type GroupFetch = { state: 'loading' } | { state: 'done'; rows: Row[]; capped: boolean; total: number } | { state: 'failed'; message: string };
+
 export interface DataGridProps {
   module: ModuleDef;
   /** Title of exports and names of exported files. */
   title: string;
+  /** The rows in the list's order: the server sorted them by the layout's sort, and the grid keeps that order. */
   rows: Row[];
+  /** The query's group counts (see ListGroups); without them groups count the rows on hand. */
+  groups?: ListGroups;
+  /** The rows of one group: the query on screen AND these conditions (unfolding a group whose rows are not all loaded). */
+  loadGroup?(conditions: Condition[]): Promise<QueryResult>;
   loading: boolean;
   layout: ListLayout;
   onLayoutChange(change: (current: ListLayout) => ListLayout): void;
@@ -142,6 +165,8 @@ function isTyping(target: EventTarget | null): boolean {
 interface GroupRowContext {
   toggle(id: string): void;
   label(line: GroupLine): string;
+  /** What the group row adds about the rows behind its count (not all loaded, loading …). */
+  note(line: ListGroupLine): { text: string; title?: string; kind: 'info' | 'busy' | 'error' } | null;
 }
 
 function GroupRow(props: ICellRendererParams<GridItem, unknown, GroupRowContext>) {
@@ -156,6 +181,7 @@ function GroupRow(props: ICellRendererParams<GridItem, unknown, GroupRowContext>
       data-group-field={line.field}
       data-group-level={line.level}
       data-group-count={line.count}
+      data-group-loaded={line.loaded}
       data-expanded={line.expanded}
       style={{ paddingLeft: 6 + line.level * 20 }}
       onDoubleClick={() => props.context.toggle(line.id)}
@@ -174,24 +200,37 @@ function GroupRow(props: ICellRendererParams<GridItem, unknown, GroupRowContext>
         {line.expanded ? '▾' : '▸'}
       </button>
       <span className="group-label">{props.context.label(line)}</span>
+      <GroupNote note={props.context.note(line)} />
     </div>
+  );
+}
+
+function GroupNote({ note }: { note: ReturnType<GroupRowContext['note']> }) {
+  if (!note) return null;
+  return (
+    <span className={`group-note group-note-${note.kind}`} data-testid="group-note" title={note.title}>
+      {note.text}
+    </span>
   );
 }
 
 /**
  * The legacy "data window" grid, written once for every list and driven by the module
- * definition and the user's layout: sorting (pinyin), grouping with a group panel, the header
+ * definition and the user's layout: sorting (asked of the server, shown in the headers), grouping
+ * with a group panel (counted over the whole result when the server counts it), the header
  * menu, the field box, merged cells, copy, selection keys, a footer with count and sums, export.
  * AG Grid Community draws the cells; grouping, menus and copy are built here on its public API.
  */
-export function DataGrid({ module, title, rows, loading, layout, onLayoutChange, onResetLayout, onOpenRow, onSelectionChange, toolbarStart, onExport, onExportAll }: DataGridProps) {
+export function DataGrid({ module, title, rows, groups, loadGroup, loading, layout, onLayoutChange, onResetLayout, onOpenRow, onSelectionChange, toolbarStart, onExport, onExportAll }: DataGridProps) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const apiRef = useRef<GridApi<GridItem> | null>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  /** Groups the user unfolded (true) or folded (false); the others start as listLines says. */
+  const [toggled, setToggled] = useState<ReadonlyMap<string, boolean>>(new Map());
+  const [fetched, setFetched] = useState<ReadonlyMap<string, GroupFetch>>(new Map());
   const [menu, setMenu] = useState<Menu | null>(null);
   const [fieldBoxOpen, setFieldBoxOpen] = useState(false);
   const [dropZone, setDropZone] = useState<DropZone>(null);
@@ -210,33 +249,122 @@ export function DataGrid({ module, title, rows, loading, layout, onLayoutChange,
   };
   const labelOf = useCallback((field: string) => t(colById.get(field)?.labelKey ?? field), [t, colById]);
 
-  // Other groups start open; a refresh (F5) keeps what the user folded (group ids are their values).
-  useEffect(() => setCollapsed(new Set()), [layout.groupBy]);
+  // A new grouping starts as listLines says; a refresh (F5) keeps what the user folded or unfolded.
+  const groupKey = layout.groupBy.join('\u0000');
+  useEffect(() => setToggled(new Map()), [groupKey]);
+  // Rows fetched for a group belong to the result they were fetched for.
+  const resultId = groups?.resultId;
+  const resultRef = useRef(resultId);
+  resultRef.current = resultId;
+  useEffect(() => setFetched(new Map()), [resultId, groupKey]);
+
+  // The server's counts, when they are for the grouping on screen and the rows are not all here
+  // (with every row on hand the rows count themselves, the same numbers).
+  const countsFit = !!groups && !groups.countsCapped && !!groups.counts && groups.groupBy.join('\u0000') === groupKey;
+  const counts = countsFit && !groups.complete ? groups.counts : undefined;
+  /** Grouped, capped, and no server counts: the groups count only the rows on hand. */
+  const loadedCountsOnly = !loading && layout.groupBy.length > 0 && !!groups && !groups.complete && !countsFit;
+  const fetchedRows = useMemo(() => {
+    const map = new Map<string, Row[]>();
+    for (const [id, f] of fetched) if (f.state === 'done') map.set(id, f.rows);
+    return map;
+  }, [fetched]);
 
   const grouped = useMemo(
-    () => groupRows(rows, { columns: module.columns, groupBy: layout.groupBy, sort: layout.sort, rowKey: module.rowKey, collapsed }),
-    [rows, module, layout.groupBy, layout.sort, collapsed],
+    () => listLines(rows, { columns: module.columns, groupBy: layout.groupBy, rowKey: module.rowKey, counts, fetched: fetchedRows, toggled }),
+    [rows, module, layout.groupBy, counts, fetchedRows, toggled],
   );
   const rowData = useMemo<GridItem[]>(() => grouped.all.map((l) => (l.kind === 'row' ? l.row : { __group: l })), [grouped]);
+  const loadedRows = useMemo(() => grouped.all.filter((l) => l.kind === 'row').map((l) => (l as { row: Row }).row), [grouped]);
 
-  // AG Grid sorts by its own rules first; this puts the rows back in the grouped, pinyin order.
+  // AG Grid sorts by its own rules first; this puts the rows back in the list's order.
   const orderRef = useRef(new Map<string, number>());
   const visibleRef = useRef(new Set<string>());
   orderRef.current = new Map(grouped.all.map((l, i) => [l.id, i]));
   visibleRef.current = new Set(grouped.visible.map((l) => l.id));
   const hiddenCount = grouped.all.length - grouped.visible.length;
   useEffect(() => apiRef.current?.onFilterChanged(), [grouped]);
+  const linesRef = useRef(grouped);
+  linesRef.current = grouped;
 
   const toggle = useCallback((id: string) => {
-    setCollapsed((current) => {
-      const next = new Set(current);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
+    const line = linesRef.current.all.find((l) => l.id === id);
+    if (!line || line.kind !== 'group') return;
+    setToggled((current) => new Map(current).set(id, !line.expanded));
+    // Unfolding a group whose rows could not be fetched tries again.
+    if (!line.expanded)
+      setFetched((current) => {
+        if (current.get(id)?.state !== 'failed') return current;
+        const next = new Map(current);
+        next.delete(id);
+        return next;
+      });
+  }, []);
+
+  // An unfolded group whose rows are not all here fetches them: the query on screen AND the
+  // group's values, up to the cap. After a refresh the groups the user had unfolded fetch again.
+  const loadGroupRef = useRef(loadGroup);
+  loadGroupRef.current = loadGroup;
+  useEffect(() => {
+    const load = loadGroupRef.current;
+    if (!load || !counts) return;
+    const wanted = grouped.all.filter((l): l is ListGroupLine => l.kind === 'group' && l.leaf && l.expanded && !l.complete && !fetched.has(l.id));
+    if (!wanted.length) return;
+    const forResult = resultRef.current;
+    const fields = [...layout.groupBy];
+    setFetched((current) => {
+      const next = new Map(current);
+      for (const line of wanted) next.set(line.id, { state: 'loading' });
       return next;
     });
-  }, []);
+    for (const line of wanted) {
+      load(groupConditions(module.columns, fields, line.values)).then(
+        (r) => {
+          if (resultRef.current !== forResult) return;
+          setFetched((current) => new Map(current).set(line.id, { state: 'done', rows: r.rows, capped: r.capped, total: r.total }));
+        },
+        (err: unknown) => {
+          if (resultRef.current !== forResult) return;
+          setFetched((current) => new Map(current).set(line.id, { state: 'failed', message: errorText(t, err) }));
+        },
+      );
+    }
+  }, [grouped, counts, fetched, layout.groupBy, module.columns, t]);
+
   const spec = useMemo(() => sheetSpec(module, layout, t, title), [module, layout, t, title]);
-  const context = useMemo<GroupRowContext>(() => ({ toggle, label: (line) => groupLabel(module, spec, line, t) }), [toggle, module, spec, t]);
+  const nf = useMemo(() => new Intl.NumberFormat(lang), [lang]);
+  const note = useCallback(
+    (line: ListGroupLine): ReturnType<GroupRowContext['note']> => {
+      if (loadedCountsOnly) {
+        const title = groups?.countsCapped ? t('grid.groupCountsCapped') : t('grid.groupCountsLoadedTitle');
+        return line.level === 0 ? { text: t('grid.groupCountsLoaded'), title, kind: 'info' } : null;
+      }
+      const f = fetched.get(line.id);
+      if (f?.state === 'loading') return { text: t('grid.groupLoading'), kind: 'busy' };
+      if (f?.state === 'failed') return { text: t('grid.groupLoadFailed', { message: f.message }), kind: 'error' };
+      if (f?.state === 'done' && f.capped) return { text: t('grid.groupCapped', { shown: nf.format(f.rows.length), total: nf.format(f.total) }), title: t('grid.groupCappedTitle'), kind: 'info' };
+      if (line.complete || !line.leaf) return null;
+      if (!loadGroup) return { text: t('grid.groupPartial', { loaded: nf.format(line.loaded), count: nf.format(line.count) }), title: t('grid.groupNoFetchTitle'), kind: 'info' };
+      return line.loaded === 0
+        ? { text: t('grid.groupNotLoaded'), title: t('grid.groupExpandToLoad'), kind: 'info' }
+        : { text: t('grid.groupPartial', { loaded: nf.format(line.loaded), count: nf.format(line.count) }), title: t('grid.groupExpandToLoad'), kind: 'info' };
+    },
+    [loadedCountsOnly, groups?.countsCapped, fetched, loadGroup, nf, t],
+  );
+  // What the counts of the group rows cover, said once above them.
+  const scope = useMemo(() => {
+    if (!layout.groupBy.length || !groups) return null;
+    if (loadedCountsOnly) {
+      return {
+        text: t('grid.groupScopeLoaded', { count: nf.format(rows.length) }),
+        title: groups.countsCapped ? t('grid.groupCountsCapped') : t('grid.groupCountsLoadedTitle'),
+        partial: true,
+      };
+    }
+    const total = counts ? counts.reduce((n, g) => n + g.count, 0) : rows.length;
+    return { text: t('grid.groupScopeAll', { count: nf.format(total) }), partial: false };
+  }, [layout.groupBy.length, groups, loadedCountsOnly, counts, rows.length, nf, t]);
+  const context = useMemo<GroupRowContext>(() => ({ toggle, label: (line) => groupLabel(module, spec, line, t), note }), [toggle, module, spec, t, note]);
 
   const columnDefs = useMemo<ColDef<GridItem>[]>(
     () =>
@@ -252,7 +380,7 @@ export function DataGrid({ module, title, rows, loading, layout, onLayoutChange,
           maxWidth: MAX_COLUMN_WIDTH,
           sortable: true,
           resizable: true,
-          // Rows are ordered by groupRows (pinyin, numbers, dates, groups); the grid's own pass is a no-op.
+          // The server sorted the whole result (the header shows the sort); the grid's own pass is a no-op.
           comparator: () => 0,
           // Only data rows merge: group rows and the footer break a run, and empty cells never merge.
           spanRows: layout.merged.includes(col.field)
@@ -311,17 +439,17 @@ export function DataGrid({ module, title, rows, loading, layout, onLayoutChange,
   const footer = useMemo<FooterItem[]>(() => {
     const first = layout.columns.find((c) => !c.hidden && !layout.groupBy.includes(c.field));
     const item: FooterItem = { __footer: true };
-    const sums = sumRows(rows, module.columns);
+    const sums = sumRows(loadedRows, module.columns);
     for (const [field, sum] of Object.entries(sums)) {
       const col = colById.get(field)!;
       item[field] = formatCell(col, sum, t, lang);
     }
-    if (first && !(first.field in sums)) item[first.field] = t('grid.footerRows', { count: rows.length });
+    if (first && !(first.field in sums)) item[first.field] = t('grid.footerRows', { count: loadedRows.length });
     return [item];
-  }, [rows, module, layout.columns, layout.groupBy, colById, t, lang]);
+  }, [loadedRows, module, layout.columns, layout.groupBy, colById, t, lang]);
 
   // ---- selection, copy, keys ----------------------------------------------------------------
-  const displayedRows = useCallback((): Row[] => grouped.all.filter((l) => l.kind === 'row').map((l) => (l as { row: Row }).row), [grouped]);
+  const displayedRows = useCallback((): Row[] => loadedRows, [loadedRows]);
 
   const selectedRows = useCallback((): Row[] => {
     const api = apiRef.current;
@@ -601,7 +729,15 @@ export function DataGrid({ module, title, rows, loading, layout, onLayoutChange,
   const exportVisible = (format: ExportFormat) => onExport?.(format, spec, sheetLines(module, spec, grouped.all, t));
 
   const hiddenColumns = layout.columns.filter((c) => c.hidden).map((c) => ({ field: c.field, label: labelOf(c.field) }));
-  const allIds = useMemo(() => groupIds(grouped.all), [grouped]);
+  const groupLines = useMemo(() => grouped.all.filter((l): l is ListGroupLine => l.kind === 'group'), [grouped]);
+  const collapseAll = () => setToggled(new Map(groupLines.map((l) => [l.id, false])));
+  // Unfolds what is on hand; a group whose rows are missing unfolds (and fetches) one at a time.
+  const expandAll = () =>
+    setToggled((current) => {
+      const next = new Map(current);
+      for (const l of groupLines) if (!l.leaf || l.complete || fetched.get(l.id)?.state === 'done') next.set(l.id, true);
+      return next;
+    });
   const getRowId = useCallback(
     (p: GetRowIdParams<GridItem>) => (isGroup(p.data) ? p.data.__group.id : isFooter(p.data) ? '__footer' : String((p.data as Row)[module.rowKey])),
     [module.rowKey],
@@ -611,8 +747,8 @@ export function DataGrid({ module, title, rows, loading, layout, onLayoutChange,
   // (the grid itself only renders the rows in view).
   const rowKeys = useMemo(() => JSON.stringify(displayedRows().map((r) => r[module.rowKey])), [displayedRows, module.rowKey]);
   const groupList = useMemo(
-    () => JSON.stringify(grouped.all.filter((l) => l.kind === 'group').map((l) => ({ level: l.level, count: (l as GroupLine).count, label: context.label(l as GroupLine) }))),
-    [grouped, context],
+    () => JSON.stringify(groupLines.map((l) => ({ level: l.level, count: l.count, loaded: l.loaded, values: l.values, label: context.label(l) }))),
+    [groupLines, context],
   );
 
   return (
@@ -628,10 +764,10 @@ export function DataGrid({ module, title, rows, loading, layout, onLayoutChange,
         </button>
         {layout.groupBy.length > 0 && (
           <>
-            <button type="button" className="btn btn-small" data-testid="expand-all" onClick={() => setCollapsed(new Set())}>
+            <button type="button" className="btn btn-small" data-testid="expand-all" onClick={expandAll}>
               {t('grid.expandAll')}
             </button>
-            <button type="button" className="btn btn-small" data-testid="collapse-all" onClick={() => setCollapsed(new Set(allIds))}>
+            <button type="button" className="btn btn-small" data-testid="collapse-all" onClick={collapseAll}>
               {t('grid.collapseAll')}
             </button>
           </>
@@ -654,13 +790,14 @@ export function DataGrid({ module, title, rows, loading, layout, onLayoutChange,
         )}
       </div>
       {layout.groupPanel && (
-        <GroupPanel panelRef={panelRef} groupBy={layout.groupBy} labelOf={labelOf} headerOver={dropZone === 'group'} notice={notice} onChange={setGroupBy} />
+        <GroupPanel panelRef={panelRef} groupBy={layout.groupBy} labelOf={labelOf} headerOver={dropZone === 'group'} notice={notice} scope={scope} onChange={setGroupBy} />
       )}
       <div
         className="data-grid"
         data-testid="data-grid"
         data-module={module.id}
-        data-row-count={rows.length}
+        data-row-count={loadedRows.length}
+        data-group-counts={layout.groupBy.length ? (loadedCountsOnly ? 'loaded' : 'all') : undefined}
         data-row-keys={rowKeys}
         data-groups={groupList}
         data-selected={selectedCount}

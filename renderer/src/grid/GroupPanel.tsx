@@ -11,6 +11,8 @@ interface Props {
   headerOver: boolean;
   /** A refusal to show for a moment (e.g. too many levels). */
   notice: string | null;
+  /** What the group counts cover (the whole result, or only the rows on hand, and why). */
+  scope?: { text: string; title?: string; partial: boolean } | null;
   onChange(groupBy: string[]): void;
 }
 
@@ -28,7 +30,7 @@ export function chipIndexAt(panel: HTMLElement, clientX: number): number {
  * The group panel (分类) above the headers: headers dropped here group the rows; the chips can
  * be dragged to change the levels, or back onto the headers (or ×) to ungroup.
  */
-export function GroupPanel({ panelRef, groupBy, labelOf, headerOver, notice, onChange }: Props) {
+export function GroupPanel({ panelRef, groupBy, labelOf, headerOver, notice, scope, onChange }: Props) {
   const { t } = useTranslation();
   const [chipOver, setChipOver] = useState(false);
 
@@ -89,6 +91,11 @@ export function GroupPanel({ panelRef, groupBy, labelOf, headerOver, notice, onC
         </span>
       ))}
       {notice && <span className="group-panel-notice" role="status">{notice}</span>}
+      {scope && groupBy.length > 0 && (
+        <span className={`group-panel-scope${scope.partial ? ' partial' : ''}`} data-testid="group-scope" title={scope.title}>
+          {scope.text}
+        </span>
+      )}
     </div>
   );
 }

@@ -21,6 +21,7 @@ import { MaterialsTab } from './MaterialsTab.js';
 import type { PartsFeeLine } from './materials.js';
 import { OwedDialog } from '../owed/OwedDialog.js';
 import type { OwedInputValues } from '../owed/owed-form.js';
+import { OrderChangeNotice } from '../live/OrderChangeNotice.js'; // live updates (issue 10)
 import './orders.css';
 import './materials.css';
 
@@ -440,6 +441,7 @@ export function OrderDetail({ client, orderNo, onClose, onChanged, role, initial
           )}
         </div>
 
+        <OrderChangeNotice orderNo={orderNo} loaded={detail} onReload={() => void load()} />
         <div className="order-tabs" role="tablist">
           {orderTabs.map((k, i) => (
             <button

@@ -5,6 +5,8 @@ import type { ApiClient } from '../api/client.js';
 import type { PartOption } from '../../../shared/warehouse/schemas.js';
 import { formatFen } from '../../../shared/money.js';
 import { errorText } from '../i18n/errors.js';
+import { filterByPinyin, normalizeQuery } from '../text/pinyin-match.js';
+import { halfWidth } from '../../../shared/money.js';
 
 // A part from the catalogue, typed into a cell: part number or name, `*` allowed
 // (parts.options); ↓/↑ move in the list, Enter or a click picks, Escape closes the list. The
@@ -26,6 +28,33 @@ interface Props {
 }
 
 const DEBOUNCE_MS = 180;
+const LIMIT = 50;
+
+// The catalogue is small: its active parts are read once a minute and matched here by pinyin
+// too (sfdj finds 伺服电机), in addition to what the service matches by number and name.
+const CATALOGUE_MS = 60_000;
+const catalogues = new WeakMap<ApiClient, { at: number; parts: Promise<PartOption[]> }>();
+function catalogue(client: ApiClient): Promise<PartOption[]> {
+  const cached = catalogues.get(client);
+  if (cached && Date.now() - cached.at < CATALOGUE_MS) return cached.parts;
+  const parts = client.call('parts.options', { search: '', limit: 200 }).then((r) => r.parts.filter((p) => p.active));
+  catalogues.set(client, { at: Date.now(), parts });
+  parts.catch(() => catalogues.delete(client));
+  return parts;
+}
+
+/** The service's matches first, then the parts found by pinyin only; at most LIMIT. */
+export function mergePartMatches(server: readonly PartOption[], all: readonly PartOption[] | null, search: string): PartOption[] {
+  const found = server.filter((p) => p.active);
+  if (!all || !/[a-z]/.test(normalizeQuery(search))) return found.slice(0, LIMIT);
+  const have = new Set(found.map((p) => p.id));
+  const more = filterByPinyin(
+    all.filter((p) => !have.has(p.id)),
+    search,
+    (p) => [p.name, p.partNo, p.spec],
+  );
+  return [...found, ...more].slice(0, LIMIT);
+}
 
 export function PartPicker({ client, text, onText, onPick, onBlur, inputProps = {}, testIdPrefix = 'part-picker' }: Props) {
   const { t } = useTranslation();
@@ -44,11 +73,12 @@ export function PartPicker({ client, text, onText, onPick, onBlur, inputProps = 
     const seq = ++search.current.seq;
     setState('loading');
     search.current.timer = setTimeout(() => {
-      client
-        .call('parts.options', { search: value.trim(), limit: 50 })
-        .then((r) => {
+      const text = halfWidth(value).trim();
+      const pinyin = /[a-z]/i.test(text) ? catalogue(client).catch(() => null) : Promise.resolve(null);
+      Promise.all([client.call('parts.options', { search: text, limit: LIMIT }), pinyin])
+        .then(([r, all]) => {
           if (seq !== search.current.seq) return;
-          setOptions(r.parts.filter((p) => p.active));
+          setOptions(mergePartMatches(r.parts, all, text));
           setActive(0);
           setState('done');
           setError(null);
@@ -172,7 +202,7 @@ export function PartPicker({ client, text, onText, onPick, onBlur, inputProps = 
                 ))}
               </ul>
             )}
-            {options.length >= 50 && <div className="part-picker-note">{t('partPicker.more')}</div>}
+            {options.length >= LIMIT && <div className="part-picker-note">{t('partPicker.more')}</div>}
           </div>,
           document.body,
         )

@@ -35,6 +35,10 @@ export interface QueryPanelProps {
   onChange(draft: QueryDraft): void;
   onRun(request: QueryRequest): void;
   disabled?: boolean;
+  /** false when the list does not show these conditions (changed since, or another query ran): the panel says so. */
+  applied?: boolean;
+  /** A message about the conditions (e.g. restored ones dropped as invalid). */
+  notice?: string | null;
 }
 
 /**
@@ -48,7 +52,7 @@ type Reveal = 'typed' | 'all';
  * joined by AND/OR. Controlled: the caller owns the draft (and may store it per list); the
  * panel only sends a request once every row is valid.
  */
-export function QueryPanel({ module, draft, onChange, onRun, disabled = false }: QueryPanelProps) {
+export function QueryPanel({ module, draft, onChange, onRun, disabled = false, applied = true, notice = null }: QueryPanelProps) {
   const { t } = useTranslation();
   const rootRef = useRef<HTMLFieldSetElement>(null);
   const [revealed, setRevealed] = useState<ReadonlyMap<string, Reveal>>(new Map());
@@ -133,6 +137,7 @@ export function QueryPanel({ module, draft, onChange, onRun, disabled = false }:
       ref={rootRef}
       className="query-panel"
       data-testid="query-panel"
+      data-applied={applied}
       role="search"
       aria-label={t('queryPanel.title')}
       disabled={disabled}
@@ -201,12 +206,22 @@ export function QueryPanel({ module, draft, onChange, onRun, disabled = false }:
         <button type="button" className="btn" data-testid="query-clear" onClick={clear}>
           {t('queryPanel.clear')}
         </button>
+        {!applied && (
+          <span className="qp-unapplied" data-testid="query-unapplied" title={t('queryPanel.notAppliedTitle')}>
+            {t('queryPanel.notApplied')}
+          </span>
+        )}
         {refused && shownCount > 0 && (
           <span className="qp-notice" role="alert" data-testid="query-invalid">
             {t('queryPanel.invalid', { count: shownCount })}
           </span>
         )}
       </div>
+      {notice && (
+        <div className="qp-restored" role="status" data-testid="query-restored-notice">
+          {notice}
+        </div>
+      )}
     </fieldset>
   );
 }

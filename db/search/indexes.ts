@@ -1,0 +1,189 @@
+import type { ListId, ModuleDef, SearchIndexDef } from '../../shared/modules/types.js';
+import { dispatchModule } from '../../shared/modules/dispatch.js';
+import { contentModule } from '../../shared/modules/content.js';
+import { feesModule } from '../../shared/modules/fees.js';
+import { contractLookup } from '../../shared/modules/lookups.js';
+import { materialsModule } from '../../shared/modules/materials.js';
+import { issueModule } from '../../shared/modules/issue.js';
+import { returnModule } from '../../shared/modules/return.js';
+import { owedModule } from '../../shared/modules/owed.js';
+import { ledgerList, partsList, stockList } from '../../shared/modules/stock.js';
+import type { ListIndexSpec } from './index-sql.js';
+
+// Every list's search index (over its anyFields, so every quick search has one) and stored sort
+// keys (the text columns a big list is most often sorted or grouped by), as built by migration 009
+// (db/search/index-sql.ts). The expressions give exactly the list view's value of the field.
+
+function names(prefix: string, fields: readonly string[]): SearchIndexDef {
+  return { fields, ftsTable: `${prefix}_search_fts`, textTable: `${prefix}_search_text`, fieldsTable: `${prefix}_search_fields` };
+}
+
+const orderOf = (col: string) => `(SELECT d.${col} FROM dispatch_orders d WHERE d.id = o.order_id)`;
+const regionOfOrder = (order: string) =>
+  `(SELECT r.name FROM dispatch_orders d JOIN sales_regions r ON r.id = d.region_id WHERE d.id = ${order})`;
+const engineerOfOrder = (order: string) =>
+  `(SELECT e.name FROM dispatch_orders d JOIN engineers e ON e.id = d.engineer_id WHERE d.id = ${order})`;
+
+const dispatch: ListIndexSpec = {
+  table: 'dispatch_orders',
+  index: names('dispatch', dispatchModule.anyFields),
+  uniqueKeys: [['order_no']],
+  sort: {
+    table: 'dispatch_sort',
+    fields: ['order_no', 'customer', 'contract_no', 'region', 'task_type', 'device_name', 'device_part_no', 'engineer', 'created_by'],
+    watch: ['order_no', 'customer', 'contract_no', 'region_id', 'task_type_id', 'device_name', 'device_part_no', 'engineer_id', 'created_by'],
+    dependents: [
+      { table: 'sales_regions', columns: ['name'], ids: 'SELECT id FROM dispatch_orders WHERE region_id = new.id' },
+      { table: 'engineers', columns: ['name'], ids: 'SELECT id FROM dispatch_orders WHERE engineer_id = new.id' },
+      { table: 'task_types', columns: ['name'], ids: 'SELECT id FROM dispatch_orders WHERE task_type_id = new.id' },
+      { table: 'users', columns: ['display_name'], ids: 'SELECT id FROM dispatch_orders WHERE created_by = new.id' },
+    ],
+  },
+  exprs: {
+    region: '(SELECT r.name FROM sales_regions r WHERE r.id = o.region_id)',
+    engineer: '(SELECT e.name FROM engineers e WHERE e.id = o.engineer_id)',
+    task_type: '(SELECT t.name FROM task_types t WHERE t.id = o.task_type_id)',
+    created_by: '(SELECT u.display_name FROM users u WHERE u.id = o.created_by)',
+  },
+};
+
+const content: ListIndexSpec = {
+  table: 'service_contents',
+  index: names('content', contentModule.anyFields),
+  exprs: {
+    order_no: orderOf('order_no'),
+    customer: orderOf('customer'),
+    engineer: '(SELECT e.name FROM engineers e WHERE e.id = o.engineer_id)',
+    region: regionOfOrder('o.order_id'),
+  },
+  watch: ['order_id', 'engineer_id', 'fault_cause', 'findings', 'work_done'],
+  dependents: [
+    { table: 'dispatch_orders', columns: ['order_no', 'customer'], ids: 'SELECT id FROM service_contents WHERE order_id = new.id' },
+    { table: 'engineers', columns: ['name'], ids: 'SELECT id FROM service_contents WHERE engineer_id = new.id' },
+  ],
+  sort: {
+    table: 'content_sort',
+    fields: ['order_no', 'customer', 'engineer', 'region'],
+    watch: ['order_id', 'engineer_id'],
+    dependents: [
+      { table: 'dispatch_orders', columns: ['order_no', 'customer', 'region_id'], ids: 'SELECT id FROM service_contents WHERE order_id = new.id' },
+      { table: 'engineers', columns: ['name'], ids: 'SELECT id FROM service_contents WHERE engineer_id = new.id' },
+      {
+        table: 'sales_regions',
+        columns: ['name'],
+        ids: 'SELECT c.id FROM service_contents c JOIN dispatch_orders d ON d.id = c.order_id WHERE d.region_id = new.id',
+      },
+    ],
+  },
+};
+
+const fees: ListIndexSpec = {
+  table: 'service_fees',
+  index: names('fee', feesModule.anyFields),
+  exprs: {
+    order_no: orderOf('order_no'),
+    customer: orderOf('customer'),
+    region: regionOfOrder('o.order_id'),
+    engineer: engineerOfOrder('o.order_id'),
+  },
+  watch: ['order_id', 'remarks'],
+  dependents: [{ table: 'dispatch_orders', columns: ['order_no', 'customer'], ids: 'SELECT id FROM service_fees WHERE order_id = new.id' }],
+  sort: {
+    table: 'fee_sort',
+    fields: ['order_no', 'customer', 'region', 'engineer'],
+    watch: ['order_id'],
+    dependents: [
+      { table: 'dispatch_orders', columns: ['order_no', 'customer', 'region_id', 'engineer_id'], ids: 'SELECT id FROM service_fees WHERE order_id = new.id' },
+      { table: 'engineers', columns: ['name'], ids: 'SELECT f.id FROM service_fees f JOIN dispatch_orders d ON d.id = f.order_id WHERE d.engineer_id = new.id' },
+      { table: 'sales_regions', columns: ['name'], ids: 'SELECT f.id FROM service_fees f JOIN dispatch_orders d ON d.id = f.order_id WHERE d.region_id = new.id' },
+    ],
+  },
+};
+
+const contracts: ListIndexSpec = {
+  table: 'sales_contracts',
+  index: names('contract', contractLookup.anyFields),
+  uniqueKeys: [['contract_no']],
+  exprs: { region: '(SELECT r.name FROM sales_regions r WHERE r.id = o.region_id)' },
+  sort: {
+    table: 'contract_sort',
+    fields: ['contract_no', 'project', 'customer', 'region'],
+    watch: ['contract_no', 'project', 'customer', 'region_id'],
+    dependents: [{ table: 'sales_regions', columns: ['name'], ids: 'SELECT id FROM sales_contracts WHERE region_id = new.id' }],
+  },
+};
+
+// The warehouse lists keep copies of the order's and part's names on their rows (migration 007).
+const materials: ListIndexSpec = {
+  table: 'order_materials',
+  index: materialsModule.searchIndex!,
+  uniqueKeys: [['order_id', 'part_id']],
+  sort: { table: 'material_sort', fields: ['customer', 'engineer', 'part_no', 'part_name'] },
+};
+const issue: ListIndexSpec = {
+  table: 'issue_lines',
+  index: issueModule.searchIndex!,
+  sort: { table: 'issue_sort', fields: ['customer', 'engineer', 'part_no', 'order_no'] },
+};
+const returns: ListIndexSpec = {
+  table: 'return_lines',
+  index: returnModule.searchIndex!,
+  sort: { table: 'return_sort', fields: ['customer', 'engineer', 'part_no', 'order_no'] },
+};
+const owed: ListIndexSpec = {
+  table: 'owed_parts',
+  index: owedModule.searchIndex!,
+  sort: { table: 'owed_sort', fields: ['customer', 'part_no', 'part_name', 'responsible'] },
+};
+const ledger: ListIndexSpec = {
+  table: 'stock_ledger',
+  index: ledgerList.searchIndex!,
+  sort: { table: 'ledger_sort', fields: ['doc_no', 'order_no', 'part_no'] },
+};
+
+const stock: ListIndexSpec = {
+  table: 'stock_balances',
+  index: names('stock', stockList.anyFields),
+  exprs: {
+    part_no: '(SELECT p.part_no FROM parts p WHERE p.id = o.part_id)',
+    part_name: '(SELECT p.name FROM parts p WHERE p.id = o.part_id)',
+    warehouse: '(SELECT w.name FROM warehouses w WHERE w.id = o.warehouse_id)',
+  },
+  watch: ['part_id', 'warehouse_id'],
+  uniqueKeys: [['part_id', 'warehouse_id']],
+  dependents: [
+    { table: 'parts', columns: ['part_no', 'name'], ids: 'SELECT id FROM stock_balances WHERE part_id = new.id' },
+    { table: 'warehouses', columns: ['name'], ids: 'SELECT id FROM stock_balances WHERE warehouse_id = new.id' },
+  ],
+};
+
+const parts: ListIndexSpec = {
+  table: 'parts',
+  index: names('part', partsList.anyFields),
+  uniqueKeys: [['part_no']],
+};
+
+export const listIndexes: Readonly<Record<ListId, ListIndexSpec>> = {
+  dispatch,
+  content,
+  fees,
+  contracts,
+  materials,
+  issue,
+  return: returns,
+  owed,
+  ledger,
+  stock,
+  parts,
+};
+
+/** The search index and sort keys of a list (every list has them from migration 009 on). */
+export function listIndexOf(def: Pick<ModuleDef, 'id'>): ListIndexSpec | undefined {
+  return listIndexes[def.id];
+}
+
+/** The stored sort key of a list's column: its table and column, or undefined (computed by pim_sortkey). */
+export function storedSortKey(def: Pick<ModuleDef, 'id'>, field: string): { table: string; column: string } | undefined {
+  const sort = listIndexOf(def)?.sort;
+  return sort?.fields.includes(field) ? { table: sort.table, column: `sk_${field}` } : undefined;
+}

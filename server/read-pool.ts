@@ -1,0 +1,257 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { AuthOptions } from '../db/auth.js';
+import type { MethodName } from '../shared/contract.js';
+import { ServiceError, type ErrorBody } from '../shared/errors.js';
+
+/**
+ * The contract's read-only methods: they change nothing in the database (a due session
+ * extension aside, which the main thread writes), so the read pool may serve them. Everything
+ * else — logins, logouts, writes, export jobs (state of the main thread) — stays on the main
+ * thread and its one writing connection.
+ */
+export const POOL_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
+  'auth.me',
+  'dispatch.query',
+  'dispatch.get',
+  'dispatch.suggestWarranty',
+  'content.query',
+  'fees.query',
+  'contracts.query',
+  'regions.tree',
+  'taskTypes.list',
+  'engineers.list',
+  'parts.query',
+  'parts.options',
+  'warehouses.list',
+  'stock.query',
+  'ledger.query',
+  'stock.balance',
+  'serials.find',
+  'documents.get',
+  'issues.query',
+  'issues.fromPlan',
+  'returns.query',
+  'materials.query',
+  'materials.get',
+  'owed.query',
+  'layout.get',
+]);
+
+/** The numeric auth options a worker needs (functions do not cross threads). */
+export type PoolAuthOptions = Partial<Omit<AuthOptions, 'now' | 'extendSession'>>;
+
+export interface PoolWorkerData {
+  dbFile: string;
+  auth: PoolAuthOptions;
+  /** Nice value of the worker threads (Linux): above the main thread's, so writes come first. */
+  nice: number;
+}
+
+export interface PoolRequest {
+  id: number;
+  method: string;
+  /** The request body as received: the worker parses it (same errors as the main thread). */
+  text: string;
+  token: string | null;
+  address: string;
+}
+
+export type PoolReply = {
+  id: number;
+  extend: [string, string] | null;
+  /** Time the worker spent on the call. */
+  ms: number;
+} & (
+  | { ok: true; json: string }
+  | { ok: false; error: ErrorBody }
+  | { ok: false; internal: string }
+);
+
+export interface ReadPoolOptions {
+  dbFile: string;
+  /** Worker threads, each with its own read-only connection. */
+  size: number;
+  auth?: PoolAuthOptions;
+  /** Nice value of the workers on Linux (default READ_NICE; 0 = as the main thread). */
+  nice?: number;
+  /** Writes a session extension a worker found due (on the main thread's connection). */
+  onExtend: (id: string, expiresAt: string) => void;
+  log: (message: string) => void;
+}
+
+/** Two cores → two workers; never more than four (SQLite reads scale no further here). */
+export function defaultPoolSize(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+interface Job {
+  request: PoolRequest;
+  resolve: (json: string) => void;
+  reject: (err: unknown) => void;
+  queuedAt: number;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+  ready: boolean;
+}
+
+/** How much lower than the main thread reads run (Linux nice, per thread). */
+export const READ_NICE = 5;
+
+const WORKER_ENTRY = new URL('./read-pool-worker.mjs', import.meta.url);
+
+/**
+ * A pool of worker threads serving the read methods, so reads use every core and never wait
+ * behind each other on the main thread. Calls wait in one queue, first come first served, and
+ * each goes to the next idle worker. A worker that dies fails its call with INTERNAL (logged) and
+ * is replaced.
+ */
+export class ReadPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closing = false;
+  /** Calls served, the time they waited for a worker and the time workers spent (ms): for the benchmark. */
+  served = 0;
+  waitedMs = 0;
+  workedMs = 0;
+
+  private constructor(private readonly options: ReadPoolOptions) {}
+
+  static async start(options: ReadPoolOptions): Promise<ReadPool> {
+    const pool = new ReadPool(options);
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, options.size) }, () => pool.spawn()));
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    return pool;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Whether the pool answers this method. */
+  serves(method: string): boolean {
+    return POOL_METHODS.has(method as MethodName);
+  }
+
+  /** Calls a read method; resolves the result as JSON text, rejects with a ServiceError. */
+  call(method: string, text: string, token: string | null, address: string): Promise<string> {
+    if (this.closing) return Promise.reject(new ServiceError('UNAVAILABLE', 'The server is shutting down.'));
+    return new Promise<string>((resolve, reject) => {
+      this.queue.push({ request: { id: this.nextId++, method, text, token, address }, resolve, reject, queuedAt: performance.now() });
+      this.dispatch();
+    });
+  }
+
+  /** Total-cache hits and misses over all workers. */
+  async cacheStats(): Promise<{ hits: number; misses: number }> {
+    const all = await Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<{ hits: number; misses: number }>((resolve) => {
+            const onMessage = (m: { stats?: { hits: number; misses: number } }) => {
+              if (!m.stats) return;
+              slot.worker.off('message', onMessage);
+              resolve(m.stats);
+            };
+            slot.worker.on('message', onMessage);
+            slot.worker.postMessage({ stats: true });
+          }),
+      ),
+    );
+    return all.reduce((a, b) => ({ hits: a.hits + b.hits, misses: a.misses + b.misses }), { hits: 0, misses: 0 });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const stopping = () => new ServiceError('UNAVAILABLE', 'The server is shutting down.');
+    for (const job of this.queue.splice(0)) job.reject(stopping());
+    const slots = this.slots.splice(0);
+    for (const slot of slots) {
+      slot.job?.reject(stopping());
+      slot.job = null;
+    }
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private spawn(): Promise<void> {
+    const data: PoolWorkerData = { dbFile: this.options.dbFile, auth: this.options.auth ?? {}, nice: this.options.nice ?? READ_NICE };
+    const worker = new Worker(WORKER_ENTRY, { workerData: data });
+    const slot: Slot = { worker, job: null, ready: false };
+    this.slots.push(slot);
+    let failure: Error | null = null;
+    return new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: PoolReply | { ready: true } | { stats: unknown }) => {
+        if ('ready' in message) {
+          slot.ready = true;
+          resolve();
+          this.dispatch();
+          return;
+        }
+        if ('id' in message) this.finish(slot, message);
+      });
+      worker.on('error', (err) => {
+        failure = err;
+        if (slot.ready) this.options.log(`read pool worker failed: ${err?.stack ?? err}`);
+      });
+      worker.on('exit', (code) => {
+        const index = this.slots.indexOf(slot);
+        if (index >= 0) this.slots.splice(index, 1);
+        const job = slot.job;
+        slot.job = null;
+        if (job) {
+          this.options.log(`read pool worker exited (code ${code}) during ${job.request.method}`);
+          job.reject(new ServiceError('INTERNAL', 'An internal error occurred. It has been logged on the server.'));
+        }
+        if (!slot.ready) {
+          reject(new Error(`A read pool worker could not start: ${failure?.message ?? `exit code ${code}`}`));
+          return;
+        }
+        // A worker that had served is replaced; one that never started is not retried.
+        if (!this.closing) this.spawn().catch((err) => this.options.log(`read pool worker not replaced: ${(err as Error).message}`));
+        if (this.slots.length === 0) for (const queued of this.queue.splice(0)) queued.reject(new ServiceError('INTERNAL', 'An internal error occurred. It has been logged on the server.'));
+      });
+    });
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (!slot.ready || slot.job) continue;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      this.waitedMs += performance.now() - job.queuedAt;
+      slot.worker.postMessage(job.request);
+    }
+  }
+
+  private finish(slot: Slot, reply: PoolReply): void {
+    const job = slot.job;
+    slot.job = null;
+    this.dispatch();
+    if (!job || job.request.id !== reply.id) return;
+    this.served++;
+    this.workedMs += reply.ms;
+    if (reply.extend) {
+      try {
+        this.options.onExtend(reply.extend[0], reply.extend[1]);
+      } catch (err) {
+        // The session stays valid till its stored expiry; the next call tries again.
+        this.options.log(`session extension not written: ${(err as Error)?.message ?? err}`);
+      }
+    }
+    if (reply.ok) job.resolve(reply.json);
+    else if ('error' in reply) job.reject(ServiceError.fromBody(reply.error) ?? new ServiceError('INTERNAL', 'An internal error occurred.'));
+    else {
+      this.options.log(`internal error: ${reply.internal}`);
+      job.reject(new ServiceError('INTERNAL', 'An internal error occurred. It has been logged on the server.'));
+    }
+  }
+}

@@ -1,0 +1,231 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
+import { buildIfMissing } from '../helpers/build.js';
+import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
+import { Backend } from '../../db/backend.js';
+import { openDatabase } from '../../db/open.js';
+
+// Live updates (issue 10) in Debian's Chromium: two desks, each its own browser context and
+// user, against the real server. Desk A (the clerk) creates an urgent order: desk B's dispatch
+// list says "1 条新增/修改 — F5 刷新" and the manager is told of the urgent order once; F5 brings it.
+// With B's order window open, A changes the order: B's window says "修改于 … by …" and keeps what
+// B is typing; reload shows A's change. With auto-refresh on, B's list refreshes by itself.
+
+const root = resolve(__dirname, '../..');
+const shots = resolve(root, 'test-results/screenshots');
+
+let dir = '';
+let dbFile = '';
+let server: Awaited<ReturnType<typeof startServerProcess>> | null = null;
+let browser: Browser | null = null;
+const contexts: BrowserContext[] = [];
+let a: Page; // desk A: the clerk
+let b: Page; // desk B: the manager
+
+async function openDesk(username: string): Promise<Page> {
+  const context = await browser!.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(8_000);
+  await page.goto(`${server!.url}/`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill('demo123');
+  await page.getByTestId('login-submit').click();
+  await page.waitForSelector('[data-testid="result-bar"][data-state="done"]', { timeout: 20_000 });
+  await page.waitForSelector('[data-testid="message-status"][data-status="connected"]', { timeout: 20_000 });
+  return page;
+}
+
+/** Calls the contract from a desk's page with its own session (so the change is that desk's). */
+async function callAs<T>(page: Page, method: string, params: unknown): Promise<T> {
+  return page.evaluate(
+    async ([m, p]) => {
+      const { token } = JSON.parse(sessionStorage.getItem('pim.session') ?? '{}') as { token: string };
+      const res = await fetch(`/api/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(p) });
+      const body = await res.json();
+      if (!res.ok) throw new Error(`${m}: ${JSON.stringify(body)}`);
+      return body;
+    },
+    [method, params] as const,
+  ) as Promise<T>;
+}
+
+async function newOrder(page: Page, customer: string, urgency: 'normal' | 'urgent'): Promise<string> {
+  const { nodes } = await callAs<{ nodes: { id: number; parentId: number | null }[] }>(page, 'regions.tree', {});
+  const region = nodes.find((r) => r.parentId !== null) ?? nodes[0];
+  const types = await callAs<{ taskTypes: { id: number; active: boolean }[] }>(page, 'taskTypes.list', {});
+  const { orderNo } = await callAs<{ orderNo: string }>(page, 'dispatch.create', {
+    order: {
+      contractId: null,
+      customer,
+      regionId: region.id,
+      taskTypeId: types.taskTypes.find((t) => t.active)!.id,
+      warranty: false,
+      contact: '王工',
+      phone: '13800138000',
+      problem: '设备停机，需要立即到场',
+      urgency,
+      expectedAt: null,
+      engineerId: null,
+    },
+  });
+  return orderNo;
+}
+
+const listNotice = (page: Page) => page.locator('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"]');
+const rowKeys = async (page: Page) => JSON.parse((await page.locator('[data-testid="module-view-dispatch"] [data-testid="data-grid"]').getAttribute('data-row-keys')) ?? '[]') as string[];
+
+describe('live updates between two desks in Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    await buildIfMissing(root);
+    dir = mkdtempSync(join(tmpdir(), 'pim-e2e-live-'));
+    dbFile = join(dir, 'demo.db');
+    const demo = await finished(spawnTs('db/demo/cli.ts', ['--orders', '300', '--db', dbFile]), 120_000);
+    if (demo.code !== 0) throw new Error(`demo database failed:\n${demo.output}`);
+    server = await startServerProcess(dbFile, 0);
+    browser = await launchChromium();
+    a = await openDesk('clerk');
+    b = await openDesk('manager');
+  }, 240_000);
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') {
+      await b?.screenshot({ path: join(shots, `failed-live-b-${ctx.task.name.slice(0, 30).replace(/[^\w]+/g, '-')}.png`) }).catch(() => {});
+      await a?.screenshot({ path: join(shots, `failed-live-a-${ctx.task.name.slice(0, 30).replace(/[^\w]+/g, '-')}.png`) }).catch(() => {});
+    }
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop().catch(() => {});
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  let orderNo = '';
+
+  it('desk A creates an urgent order: desk B\'s list shows the notice, the manager is told once; F5 brings it', async () => {
+    await expect(listNotice(b).getAttribute('data-count')).resolves.toBe('0');
+    orderNo = await newOrder(a, '实时客户（紧急）', 'urgent');
+
+    await b.waitForSelector('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"][data-count="1"]');
+    const text = await b.getByTestId('list-change-text').innerText();
+    expect(text).toBe('1 条新增/修改 — F5 刷新');
+    expect(await rowKeys(b)).not.toContain(orderNo);
+    // The urgent order pops up for the manager, once.
+    const notice = b.locator(`[data-testid="live-notice"][data-key="urgent:${orderNo}"]`);
+    await notice.waitFor();
+    expect(await notice.innerText()).toContain(orderNo);
+    expect(await notice.innerText()).toContain('实时客户（紧急）');
+    await b.screenshot({ path: join(shots, 'live-list-notice.png') });
+
+    // Desk A made it: its own list counts nothing, and no popup.
+    await expect(listNotice(a).getAttribute('data-count')).resolves.toBe('0');
+    expect(await a.getByTestId('live-notices').count()).toBe(0);
+
+    await b.getByTestId('live-notices-ok').click();
+    await b.getByTestId('live-notices').waitFor({ state: 'detached' });
+    await b.keyboard.press('F5');
+    await b.waitForFunction((no) => (document.querySelector('[data-testid="module-view-dispatch"] [data-testid="data-grid"]')?.getAttribute('data-row-keys') ?? '').includes(no), orderNo);
+    await b.waitForSelector('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"][data-count="0"]');
+    expect(await b.getByTestId('list-change-text').count()).toBe(0);
+  });
+
+  it('desk B\'s open order window says who changed the order at desk A, keeps what B types, and reloads on request', async () => {
+    await b.locator(`.ag-row[row-id="${orderNo}"] .ag-cell[col-id="customer"]`).click();
+    await b.keyboard.press('Enter');
+    await b.getByTestId('order-detail').waitFor();
+    await b.waitForSelector('[data-testid="order-status"][data-status="pending"]');
+    expect(await b.getByTestId('order-change-notice').count()).toBe(0);
+
+    // B starts a content line and types in it.
+    await b.getByTestId('order-tab-content').click();
+    await b.locator('[data-testid="lines-table"][data-kind="content"]').waitFor();
+    await b.keyboard.press('Insert');
+    await b.getByTestId('line-0-workDone').fill('正在填写的处理过程');
+
+    // Meanwhile desk A saves a fee line on the order (its row version goes to 2).
+    await callAs(a, 'dispatch.saveFees', { orderNo, rowVersion: 1, lines: [{ feeType: 'travel', amountFen: 5000, payer: 'customer', settled: false, settledOn: null, remarks: '' }] });
+
+    const notice = b.getByTestId('order-change-notice');
+    await notice.waitFor();
+    const text = await notice.innerText();
+    expect(text).toMatch(/^修改于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} by 陈晓燕（保存售服费用）/);
+    // Nothing replaced: the window still shows what it loaded, B's typing stays.
+    await expect(b.getByTestId('order-detail').getAttribute('data-row-version')).resolves.toBe('1');
+    expect(await b.getByTestId('line-0-workDone').inputValue()).toBe('正在填写的处理过程');
+    await b.screenshot({ path: join(shots, 'live-order-notice.png') });
+
+    await b.getByTestId('order-change-reload').click();
+    await b.waitForSelector('[data-testid="order-detail"][data-row-version="2"]');
+    await notice.waitFor({ state: 'detached' });
+    // Reloading kept the unsaved line as typed; the lines editor says the order changed since the editing began.
+    await b.waitForTimeout(500);
+    expect(await b.getByTestId('line-0-workDone').inputValue()).toBe('正在填写的处理过程');
+    await b.screenshot({ path: join(shots, 'live-order-reloaded.png') });
+    // A's fee line is in the reloaded order.
+    await expect(b.getByTestId('order-tab-fees').innerText()).resolves.toMatch(/1$/);
+  });
+
+  it('with auto-refresh on, desk B\'s list refreshes by itself once nothing is being edited', async () => {
+    // Drop B's unsaved line and close the window.
+    await b.getByTestId('order-close').click();
+    await b.getByTestId('confirm-discard').click();
+    await b.getByTestId('order-detail').waitFor({ state: 'detached' });
+
+    await listNotice(b).getByTestId('list-auto-refresh').check();
+    // The choice is kept for this user.
+    expect(await b.evaluate(() => localStorage.getItem('pim.live.autoRefresh.manager'))).toBe('1');
+    const seqBefore = await b.getByTestId('result-bar').getAttribute('data-seq');
+    const second = await newOrder(a, '实时客户（自动刷新）', 'normal');
+    await b.waitForFunction((no) => (document.querySelector('[data-testid="module-view-dispatch"] [data-testid="data-grid"]')?.getAttribute('data-row-keys') ?? '').includes(no), second, { timeout: 10_000 });
+    expect(await b.getByTestId('result-bar').getAttribute('data-seq')).not.toBe(seqBefore);
+    await b.waitForSelector('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"][data-count="0"]');
+    // A normal order is not a notice.
+    expect(await b.getByTestId('live-notices').count()).toBe(0);
+  });
+
+  it('desk B\'s list says it may be out of date after missing events (the server was away while the database changed)', async () => {
+    await listNotice(b).getByTestId('list-auto-refresh').uncheck();
+    const port = Number(new URL(server!.url).port);
+    await server!.stop();
+    await b.waitForSelector('[data-testid="message-status"][data-status="disconnected"], [data-testid="message-status"][data-status="connecting"]');
+    // Another process writes meanwhile: desk B cannot hear of it.
+    const db = openDatabase(dbFile);
+    let missed = '';
+    try {
+      const core = new Backend(db);
+      const { token } = await core.call('auth.login', { username: 'clerk', password: 'demo123' });
+      const one = (sql: string) => db.prepare(sql).pluck().get() as number;
+      missed = (
+        await core.call(
+          'dispatch.create',
+          {
+            order: {
+              contractId: null, customer: '离线期间的客户', regionId: one('SELECT id FROM sales_regions WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1'),
+              taskTypeId: one('SELECT id FROM task_types WHERE active = 1 ORDER BY id LIMIT 1'), warranty: false, contact: '李工', phone: '13900139000',
+              problem: '离线测试', urgency: 'normal', expectedAt: null, engineerId: null,
+            },
+          },
+          token,
+        )
+      ).orderNo;
+    } finally {
+      db.close();
+    }
+    server = await startServerProcess(dbFile, port);
+    await b.waitForSelector('[data-testid="message-status"][data-status="connected"]', { timeout: 40_000 });
+    await b.waitForSelector('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"][data-stale="true"]');
+    expect(await b.getByTestId('list-change-text').innerText()).toContain('可能已过期');
+    expect(await rowKeys(b)).not.toContain(missed);
+    await b.screenshot({ path: join(shots, 'live-list-stale.png') });
+    await b.getByTestId('list-change-refresh').click();
+    await b.waitForSelector('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"][data-stale="false"]');
+    expect(await rowKeys(b)).toContain(missed);
+  }, 90_000);
+});
