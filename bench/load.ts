@@ -551,6 +551,7 @@ async function serveMain(): Promise<void> {
     log: (m) => console.error(m),
     readWorkers: numberArg('--workers'),
     readNice: numberArg('--nice'),
+    readMmapBytes: numberArg('--mmap'),
     ...(mode === 'before' ? { readWorkers: 0, auth: { sessionRefreshMs: 0 } } : {}),
   });
   const stop = async () => {

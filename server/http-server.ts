@@ -34,6 +34,8 @@ export interface ServerOptions {
   readWorkers?: number;
   /** Nice value of the read workers on Linux (default READ_NICE: requests and writes come first). */
   readNice?: number;
+  /** Memory-mapped reads of each read worker's connection (default READ_MMAP_BYTES; 0: none). */
+  readMmapBytes?: number;
   /** Live updates on the message socket: change-log polling and the overdue check (server/live-updates.ts). */
   live?: LiveUpdatesOptions;
 }
@@ -227,6 +229,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         size: poolSize,
         auth,
         nice: options.readNice,
+        mmapBytes: options.readMmapBytes,
         onExtend: (id, expiresAt) => backend.auth.extendSession(id, expiresAt),
         log,
       });

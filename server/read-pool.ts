@@ -46,6 +46,8 @@ export interface PoolWorkerData {
   auth: PoolAuthOptions;
   /** Nice value of the worker threads (Linux): above the main thread's, so writes come first. */
   nice: number;
+  /** Memory-mapped reads, up to this many bytes of the file (0: none). */
+  mmapBytes: number;
 }
 
 export interface PoolRequest {
@@ -75,6 +77,8 @@ export interface ReadPoolOptions {
   auth?: PoolAuthOptions;
   /** Nice value of the workers on Linux (default READ_NICE; 0 = as the main thread). */
   nice?: number;
+  /** Memory-mapped reads per worker connection (default READ_MMAP_BYTES; 0: none). */
+  mmapBytes?: number;
   /** Writes a session extension a worker found due (on the main thread's connection). */
   onExtend: (id: string, expiresAt: string) => void;
   log: (message: string) => void;
@@ -101,17 +105,24 @@ interface Slot {
 /** How much lower than the main thread reads run (Linux nice, per thread). */
 export const READ_NICE = 5;
 
+/** Memory-mapped reads of the worker connections (SQLite caps it at its maximum, 2 GiB here). */
+export const READ_MMAP_BYTES = 8 * 2 ** 30;
+
 const WORKER_ENTRY = new URL('./read-pool-worker.mjs', import.meta.url);
 
 /**
  * A pool of worker threads serving the read methods, so reads use every core and never wait
- * behind each other on the main thread. Calls wait in one queue, first come first served, and
- * each goes to the next idle worker. A worker that dies fails its call with INTERNAL (logged) and
- * is replaced.
+ * behind each other on the main thread. Calls wait in two queues, each first come first served:
+ * list queries (`*.query`: first rows and a count over a whole list, tens of ms) and everything
+ * else (one order, one document, a reference list, `auth.me`: a few ms), which goes first — a
+ * desk opening an order never waits behind a row of searches. Each call goes to the next idle
+ * worker. A worker that dies fails its call with INTERNAL (logged) and is replaced.
  */
 export class ReadPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: Job[] = [];
+  /** Waiting calls: quick ones (served first) and list queries. */
+  private readonly quick: Job[] = [];
+  private readonly lists: Job[] = [];
   private nextId = 1;
   private closing = false;
   /** Calls served, the time they waited for a worker and the time workers spent (ms): for the benchmark. */
@@ -145,7 +156,8 @@ export class ReadPool {
   call(method: string, text: string, token: string | null, address: string): Promise<string> {
     if (this.closing) return Promise.reject(new ServiceError('UNAVAILABLE', 'The server is shutting down.'));
     return new Promise<string>((resolve, reject) => {
-      this.queue.push({ request: { id: this.nextId++, method, text, token, address }, resolve, reject, queuedAt: performance.now() });
+      const job = { request: { id: this.nextId++, method, text, token, address }, resolve, reject, queuedAt: performance.now() };
+      (method.endsWith('.query') ? this.lists : this.quick).push(job);
       this.dispatch();
     });
   }
@@ -172,7 +184,7 @@ export class ReadPool {
   async close(): Promise<void> {
     this.closing = true;
     const stopping = () => new ServiceError('UNAVAILABLE', 'The server is shutting down.');
-    for (const job of this.queue.splice(0)) job.reject(stopping());
+    for (const job of [...this.quick.splice(0), ...this.lists.splice(0)]) job.reject(stopping());
     const slots = this.slots.splice(0);
     for (const slot of slots) {
       slot.job?.reject(stopping());
@@ -182,7 +194,12 @@ export class ReadPool {
   }
 
   private spawn(): Promise<void> {
-    const data: PoolWorkerData = { dbFile: this.options.dbFile, auth: this.options.auth ?? {}, nice: this.options.nice ?? READ_NICE };
+    const data: PoolWorkerData = {
+      dbFile: this.options.dbFile,
+      auth: this.options.auth ?? {},
+      nice: this.options.nice ?? READ_NICE,
+      mmapBytes: this.options.mmapBytes ?? READ_MMAP_BYTES,
+    };
     const worker = new Worker(WORKER_ENTRY, { workerData: data });
     const slot: Slot = { worker, job: null, ready: false };
     this.slots.push(slot);
@@ -216,16 +233,20 @@ export class ReadPool {
         }
         // A worker that had served is replaced; one that never started is not retried.
         if (!this.closing) this.spawn().catch((err) => this.options.log(`read pool worker not replaced: ${(err as Error).message}`));
-        if (this.slots.length === 0) for (const queued of this.queue.splice(0)) queued.reject(new ServiceError('INTERNAL', 'An internal error occurred. It has been logged on the server.'));
+        if (this.slots.length === 0) {
+          for (const queued of [...this.quick.splice(0), ...this.lists.splice(0)]) {
+            queued.reject(new ServiceError('INTERNAL', 'An internal error occurred. It has been logged on the server.'));
+          }
+        }
       });
     });
   }
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
+      if (this.quick.length === 0 && this.lists.length === 0) return;
       if (!slot.ready || slot.job) continue;
-      const job = this.queue.shift()!;
+      const job = (this.quick.length ? this.quick : this.lists).shift()!;
       slot.job = job;
       this.waitedMs += performance.now() - job.queuedAt;
       slot.worker.postMessage(job.request);

@@ -204,3 +204,39 @@ describe('the read pool', () => {
     for (let i = 0; i < 6; i++) expect((await post('dispatch.query', { limit: 1 }, token.clerk)).status).toBe(200);
   });
 });
+
+describe('the totals cache (TotalCache)', () => {
+  it('forgets on any commit by another connection and at each quarter hour, and reads the version in the query snapshot', async () => {
+    const { TotalCache } = await import('../../server/total-cache.js');
+    const reader = openDatabase(dbFile, { readonly: true });
+    let clock = Date.parse('2026-06-30T15:50:00Z');
+    const cache = new TotalCache(reader, { now: () => clock });
+    try {
+      reader.exec('BEGIN');
+      cache.begin();
+      cache.keep('k', 41);
+      // A commit elsewhere inside this snapshot changes nothing for it.
+      direct.prepare("INSERT INTO meta (key, value) VALUES ('cache-test', '1') ON CONFLICT (key) DO UPDATE SET value = value + 1").run();
+      expect(cache.known('k')).toBe(41);
+      reader.exec('COMMIT');
+      reader.exec('BEGIN');
+      cache.begin();
+      expect(cache.known('k')).toBeUndefined();
+      cache.keep('k', 42);
+      reader.exec('COMMIT');
+      reader.exec('BEGIN');
+      cache.begin();
+      expect(cache.known('k')).toBe(42);
+      reader.exec('COMMIT');
+      // 16:00 UTC is midnight in Shanghai: overdue owed parts may have changed with no write.
+      clock += 10 * 60_000;
+      reader.exec('BEGIN');
+      cache.begin();
+      expect(cache.known('k')).toBeUndefined();
+      reader.exec('COMMIT');
+    } finally {
+      if (reader.inTransaction) reader.exec('ROLLBACK');
+      reader.close();
+    }
+  });
+});

@@ -220,5 +220,5 @@ describe('npm run backup / npm run restore', () => {
       expect(listBackups(db, join(home, 'backups'))).toHaveLength(noBackup ? 0 : 1);
       if (!noBackup) expect(output).toMatch(/backup \(shutdown\): .*pim-\d{8}T\d{6}Z\.db/);
     }
-  });
+  }, 180_000); // builds a demo database (orders, warehouse, search indexes): slow on a loaded machine
 });

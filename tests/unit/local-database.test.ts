@@ -21,7 +21,7 @@ describe('the local database of this computer', () => {
     again.close();
     // No temporary file is left beside it.
     expect(readdirSync(join(dir, 'nested')).filter((f) => f.includes('creating'))).toEqual([]);
-  });
+  }, 180_000); // builds a demo database (orders, warehouse, search indexes): slow on a loaded machine
 
   it('lives in the per-user data folder, which PIM_DATA_DIR overrides', () => {
     expect(defaultDataDir({ PIM_DATA_DIR: '/x/y' }, 'linux')).toBe('/x/y');
