@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openDatabase } from '../db/open.js';
@@ -177,8 +177,9 @@ class Recorder {
 interface ServerChild {
   url: URL;
   child: ChildProcess;
-  /** What the server said of its read pool when it stopped (see serveMain). */
+  /** What the server said of its read pool and its CPU time when it stopped (see serveMain). */
   poolReport: string;
+  cpuReport: string;
   stop(): Promise<void>;
 }
 
@@ -201,6 +202,7 @@ export function startServerChild(dbFile: string, mode: 'now' | 'before', extra: 
           url: new URL(m[1]),
           child,
           poolReport: '',
+          cpuReport: '',
           stop: () =>
             new Promise<void>((r) => {
               if (child.exitCode !== null) return r();
@@ -212,6 +214,7 @@ export function startServerChild(dbFile: string, mode: 'now' | 'before', extra: 
         child.stderr!.on('data', (e: Buffer) => {
           for (const line of String(e).split('\n')) {
             if (line.startsWith('pool: ')) server.poolReport = line.slice(6);
+            else if (line.startsWith('cpu: ')) server.cpuReport = line.slice(5);
             else if (line.trim()) process.stderr.write(`[server] ${line}\n`);
           }
         });
@@ -391,7 +394,7 @@ export interface LoadFigures {
 }
 
 /** Runs `fn` against a fresh server child over `copy`; stops it and returns what fn gave and the pool's report. */
-async function withServer<T>(copy: string, mode: 'now' | 'before', fn: (url: URL) => Promise<T>): Promise<{ value: T; pool: string }> {
+async function withServer<T>(copy: string, mode: 'now' | 'before', fn: (url: URL) => Promise<T>): Promise<{ value: T; pool: string; cpu: string }> {
   const server = await startServerChild(copy, mode);
   let value: T;
   try {
@@ -399,7 +402,7 @@ async function withServer<T>(copy: string, mode: 'now' | 'before', fn: (url: URL
   } finally {
     await server.stop();
   }
-  return { value, pool: server.poolReport };
+  return { value, pool: server.poolReport, cpu: server.cpuReport };
 }
 
 /**
@@ -424,11 +427,13 @@ export async function benchLoadOn(file: string, orders: number, log: (line: stri
           `writes ${write.n} p50 ${fmt(write.p50)} p95 ${fmt(write.p95)} p99 ${fmt(write.p99)} max ${fmt(write.max)} ms; errors ${rec.errorCount}; WAL after ${wal.toFixed(1)} MiB`,
       );
       if (mixed.pool) log(`           read pool: ${mixed.pool}`);
+      if (mixed.cpu) log(`           ${mixed.cpu}; machine load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (other programs included)`);
       for (const [e, n] of rec.errors) log(`           error ×${n}: ${e}`);
       const sat = await withServer(copy, mode, (url) => saturation(url, o.saturationDesks, o.saturationSeconds));
       const s = sat.value.rec.summary('query');
       log(`    ${label} saturation: ${fmt(sat.value.qps)} queries/s, p50 ${fmt(s.p50)} p95 ${fmt(s.p95)} ms, errors ${sat.value.rec.errorCount}`);
       if (sat.pool) log(`           read pool: ${sat.pool}`);
+      if (sat.cpu) log(`           ${sat.cpu}; machine load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
       return { query, write, errors: rec.errorCount + sat.value.rec.errorCount, saturation: { qps: sat.value.qps, p50: s.p50, p95: s.p95 } };
     };
     const figures: LoadFigures = { orders, ...(await phases('now')) };
@@ -554,14 +559,21 @@ async function serveMain(): Promise<void> {
     readMmapBytes: numberArg('--mmap'),
     ...(mode === 'before' ? { readWorkers: 0, auth: { sessionRefreshMs: 0 } } : {}),
   });
+  const listening = performance.now();
+  const cpuAtListen = process.cpuUsage();
   const stop = async () => {
     const pool = server.pool;
+    const cpu = process.cpuUsage(cpuAtListen);
+    const wall = (performance.now() - listening) / 1000;
+    console.error(`cpu: the server used ${((cpu.user + cpu.system) / 1e6 / wall).toFixed(2)} cores on average (all its threads, ${wall.toFixed(0)} s)`);
     if (pool) {
       const cache = await pool.cacheStats();
       // Read by the load section: how the pool's time was spent.
       console.error(
-        `pool: ${pool.served} calls, waited ${(pool.waitedMs / Math.max(1, pool.served)).toFixed(1)} ms, ` +
-          `worked ${(pool.workedMs / Math.max(1, pool.served)).toFixed(1)} ms on average; totals cached ${cache.hits}, counted ${cache.misses}`,
+        `pool: ${pool.served} calls (${pool.batches} runs: identical list queries waiting together run once), ` +
+          `waited ${(pool.waitedMs / Math.max(1, pool.served)).toFixed(1)} ms per call, ` +
+          `worked ${(pool.workedMs / Math.max(1, pool.batches)).toFixed(1)} ms per run on average, of which ${(pool.cpuMs / Math.max(1, pool.batches)).toFixed(1)} ms on a core; ` +
+          `totals cached ${cache.hits}, counted ${cache.misses}`,
       );
     }
     await server.close();

@@ -59,11 +59,22 @@ export interface PoolRequest {
   address: string;
 }
 
+/** What a worker is sent: calls it answers in one read transaction (identical list queries, or one call). */
+export interface PoolBatch {
+  batch: PoolRequest[];
+}
+
+/** What a worker answers: one reply per call of the batch, and the time it spent on the batch. */
+export interface PoolBatchReply {
+  replies: PoolReply[];
+  ms: number;
+  /** CPU time the worker's thread used for it (ms). */
+  cpuMs: number;
+}
+
 export type PoolReply = {
   id: number;
   extend: [string, string] | null;
-  /** Time the worker spent on the call. */
-  ms: number;
 } & (
   | { ok: true; json: string }
   | { ok: false; error: ErrorBody }
@@ -98,9 +109,13 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  job: Job | null;
+  /** The calls the worker is answering, or null when idle. */
+  jobs: Job[] | null;
   ready: boolean;
 }
+
+/** Identical list queries answered together at most (one query, one snapshot, each call checked). */
+export const MAX_BATCH = 64;
 
 /** How much lower than the main thread reads run (Linux nice, per thread). */
 export const READ_NICE = 5;
@@ -116,7 +131,10 @@ const WORKER_ENTRY = new URL('./read-pool-worker.mjs', import.meta.url);
  * list queries (`*.query`: first rows and a count over a whole list, tens of ms) and everything
  * else (one order, one document, a reference list, `auth.me`: a few ms), which goes first — a
  * desk opening an order never waits behind a row of searches. Each call goes to the next idle
- * worker. A worker that dies fails its call with INTERNAL (logged) and is replaced.
+ * worker, and with a list query go the identical ones (same method, same body) waiting behind
+ * it: the worker checks each caller as Backend.call does and runs the query once, in a snapshot
+ * taken after all of them arrived — so a backlog of desks pressing F5 on the same list drains at
+ * once. A worker that dies fails its calls with INTERNAL (logged) and is replaced.
  */
 export class ReadPool {
   private readonly slots: Slot[] = [];
@@ -125,10 +143,12 @@ export class ReadPool {
   private readonly lists: Job[] = [];
   private nextId = 1;
   private closing = false;
-  /** Calls served, the time they waited for a worker and the time workers spent (ms): for the benchmark. */
+  /** Calls served, batches (calls answered together), the time calls waited for a worker and workers spent on batches (ms): for the benchmark. */
   served = 0;
+  batches = 0;
   waitedMs = 0;
   workedMs = 0;
+  cpuMs = 0;
 
   private constructor(private readonly options: ReadPoolOptions) {}
 
@@ -187,8 +207,8 @@ export class ReadPool {
     for (const job of [...this.quick.splice(0), ...this.lists.splice(0)]) job.reject(stopping());
     const slots = this.slots.splice(0);
     for (const slot of slots) {
-      slot.job?.reject(stopping());
-      slot.job = null;
+      for (const job of slot.jobs ?? []) job.reject(stopping());
+      slot.jobs = null;
     }
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
@@ -201,18 +221,18 @@ export class ReadPool {
       mmapBytes: this.options.mmapBytes ?? READ_MMAP_BYTES,
     };
     const worker = new Worker(WORKER_ENTRY, { workerData: data });
-    const slot: Slot = { worker, job: null, ready: false };
+    const slot: Slot = { worker, jobs: null, ready: false };
     this.slots.push(slot);
     let failure: Error | null = null;
     return new Promise<void>((resolve, reject) => {
-      worker.on('message', (message: PoolReply | { ready: true } | { stats: unknown }) => {
+      worker.on('message', (message: PoolBatchReply | { ready: true } | { stats: unknown }) => {
         if ('ready' in message) {
           slot.ready = true;
           resolve();
           this.dispatch();
           return;
         }
-        if ('id' in message) this.finish(slot, message);
+        if ('replies' in message) this.finish(slot, message);
       });
       worker.on('error', (err) => {
         failure = err;
@@ -221,11 +241,11 @@ export class ReadPool {
       worker.on('exit', (code) => {
         const index = this.slots.indexOf(slot);
         if (index >= 0) this.slots.splice(index, 1);
-        const job = slot.job;
-        slot.job = null;
-        if (job) {
-          this.options.log(`read pool worker exited (code ${code}) during ${job.request.method}`);
-          job.reject(new ServiceError('INTERNAL', 'An internal error occurred. It has been logged on the server.'));
+        const jobs = slot.jobs;
+        slot.jobs = null;
+        if (jobs) {
+          this.options.log(`read pool worker exited (code ${code}) during ${jobs[0].request.method}`);
+          for (const job of jobs) job.reject(new ServiceError('INTERNAL', 'An internal error occurred. It has been logged on the server.'));
         }
         if (!slot.ready) {
           reject(new Error(`A read pool worker could not start: ${failure?.message ?? `exit code ${code}`}`));
@@ -245,34 +265,56 @@ export class ReadPool {
   private dispatch(): void {
     for (const slot of this.slots) {
       if (this.quick.length === 0 && this.lists.length === 0) return;
-      if (!slot.ready || slot.job) continue;
-      const job = (this.quick.length ? this.quick : this.lists).shift()!;
-      slot.job = job;
-      this.waitedMs += performance.now() - job.queuedAt;
-      slot.worker.postMessage(job.request);
+      if (!slot.ready || slot.jobs) continue;
+      const first = (this.quick.length ? this.quick : this.lists).shift()!;
+      const jobs = [first];
+      if (first.request.method.endsWith('.query')) {
+        // The identical list queries waiting behind it go with it.
+        for (let i = 0; i < this.lists.length && jobs.length < MAX_BATCH; ) {
+          const other = this.lists[i];
+          if (other.request.method === first.request.method && other.request.text === first.request.text) {
+            jobs.push(other);
+            this.lists.splice(i, 1);
+          } else i++;
+        }
+      }
+      slot.jobs = jobs;
+      const now = performance.now();
+      for (const job of jobs) this.waitedMs += now - job.queuedAt;
+      const message: PoolBatch = { batch: jobs.map((j) => j.request) };
+      slot.worker.postMessage(message);
     }
   }
 
-  private finish(slot: Slot, reply: PoolReply): void {
-    const job = slot.job;
-    slot.job = null;
+  private finish(slot: Slot, answer: PoolBatchReply): void {
+    const jobs = slot.jobs ?? [];
+    slot.jobs = null;
     this.dispatch();
-    if (!job || job.request.id !== reply.id) return;
-    this.served++;
-    this.workedMs += reply.ms;
-    if (reply.extend) {
-      try {
-        this.options.onExtend(reply.extend[0], reply.extend[1]);
-      } catch (err) {
-        // The session stays valid till its stored expiry; the next call tries again.
-        this.options.log(`session extension not written: ${(err as Error)?.message ?? err}`);
+    this.batches++;
+    this.workedMs += answer.ms;
+    this.cpuMs += answer.cpuMs;
+    const byId = new Map(answer.replies.map((r) => [r.id, r]));
+    for (const job of jobs) {
+      const reply = byId.get(job.request.id);
+      this.served++;
+      if (!reply) {
+        job.reject(new ServiceError('INTERNAL', 'An internal error occurred. It has been logged on the server.'));
+        continue;
       }
-    }
-    if (reply.ok) job.resolve(reply.json);
-    else if ('error' in reply) job.reject(ServiceError.fromBody(reply.error) ?? new ServiceError('INTERNAL', 'An internal error occurred.'));
-    else {
-      this.options.log(`internal error: ${reply.internal}`);
-      job.reject(new ServiceError('INTERNAL', 'An internal error occurred. It has been logged on the server.'));
+      if (reply.extend) {
+        try {
+          this.options.onExtend(reply.extend[0], reply.extend[1]);
+        } catch (err) {
+          // The session stays valid till its stored expiry; the next call tries again.
+          this.options.log(`session extension not written: ${(err as Error)?.message ?? err}`);
+        }
+      }
+      if (reply.ok) job.resolve(reply.json);
+      else if ('error' in reply) job.reject(ServiceError.fromBody(reply.error) ?? new ServiceError('INTERNAL', 'An internal error occurred.'));
+      else {
+        this.options.log(`internal error: ${reply.internal}`);
+        job.reject(new ServiceError('INTERNAL', 'An internal error occurred. It has been logged on the server.'));
+      }
     }
   }
 }

@@ -196,6 +196,21 @@ describe('the read pool', () => {
     for (let i = 0; i < 4; i++) expect((await post('dispatch.query', q, token.manager)).body.total).toBe(total());
   });
 
+  it('answers identical list queries waiting together with one query, each caller checked as Backend.call does', async () => {
+    const params = { conditions: [{ field: 'any', op: 'contains', value: '公司' }], limit: 50 };
+    const want = await reference('dispatch.query', params, token.clerk);
+    const served = pool.served;
+    const batches = pool.batches;
+    const callers = [...Array.from({ length: 14 }, (_, i) => [token.clerk, token.warehouse, token.manager][i % 3]), null, 'not-a-token'];
+    const answers = await Promise.all(callers.map((t) => post('dispatch.query', params, t)));
+    for (const [i, a] of answers.entries()) {
+      if (callers[i] === null || callers[i] === 'not-a-token') expect(a.body.error.code).toBe('UNAUTHENTICATED');
+      else expect(a.body).toEqual(want.body);
+    }
+    expect(pool.served - served).toBe(callers.length);
+    expect(pool.batches - batches, 'some calls answered together').toBeLessThan(callers.length);
+  });
+
   it('replaces a worker that died; the calls go on', async () => {
     const slots = (pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots;
     await slots[0].worker.terminate();

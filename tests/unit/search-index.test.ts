@@ -6,7 +6,7 @@ import { openDatabase, type DB } from '../../db/open.js';
 import { migrations } from '../../db/migrations/index.js';
 import { compileQuery, indexCountSql, textTerms, type TextPlan } from '../../db/query-compiler.js';
 import { ftsQueryOf } from '../../db/search/pattern.js';
-import { SearchProbe } from '../../db/search/planner.js';
+import { ROWS_SORT_MAX, SearchProbe } from '../../db/search/planner.js';
 import { countModuleRows, firstModuleRows, iterateModuleRows, runModuleQuery } from '../../db/services/query.js';
 import { mulberry32 } from '../../db/demo/generate.js';
 import { dispatchModule } from '../../shared/modules/dispatch.js';
@@ -266,7 +266,7 @@ describe('first page of a pattern with many trigram candidates (walk in list ord
     seedReference(db);
     rng = mulberry32(7);
     const insert = db.transaction(() => {
-      for (let i = 0; i < 4000; i++) {
+      for (let i = 0; i < 13_000; i++) {
         const o = randomOrder();
         // Most orders share a part number: "2by*5084" has more candidates than ROWS_SORT_MAX.
         o.device_part_no = rng() < 0.9 ? pick(['2BY.5084.1044.1', '2BY.5084.1045.2', '2by.5084.0000.1']) : o.device_part_no;
@@ -283,7 +283,7 @@ describe('first page of a pattern with many trigram candidates (walk in list ord
 
   it('returns exactly the first rows, whether most candidates match or few do', () => {
     const term = textTerms(dispatchModule, queryRequestSchema.parse({ conditions: [{ field: 'any', op: 'contains', value: '2by*5084' }] }))[0]!;
-    expect(new SearchProbe(db).ftsCandidates(term)).toBeGreaterThan(3000);
+    expect(new SearchProbe(db).ftsCandidates(term)).toBeGreaterThan(ROWS_SORT_MAX);
     // The walk answers when the candidates mostly match, and hands over when they do not.
     const statements = (pattern: string) => {
       const seen: string[] = [];
