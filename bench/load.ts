@@ -136,6 +136,8 @@ class Desk {
 interface Timing {
   ms: number;
   kind: string;
+  /** What was asked (a query of the mix, or the write method). */
+  label: string;
   at: number;
 }
 
@@ -144,7 +146,7 @@ class Recorder {
   readonly errors = new Map<string, number>();
   measuring = false;
 
-  async time(kind: string, fn: () => Promise<Answer>): Promise<Answer | null> {
+  async time(kind: string, fn: () => Promise<Answer>, label = kind): Promise<Answer | null> {
     const started = performance.now();
     let answer: Answer | null = null;
     let error: string | null = null;
@@ -156,10 +158,22 @@ class Recorder {
     }
     const ms = performance.now() - started;
     if (this.measuring) {
-      this.timings.push({ ms, kind, at: started });
+      this.timings.push({ ms, kind, label, at: started });
       if (error) this.errors.set(error, (this.errors.get(error) ?? 0) + 1);
     }
     return error ? null : answer;
+  }
+
+  /** The `n` labels of a kind with the highest p95, as "label p95". */
+  slowest(kind: string, n: number): string {
+    const by = new Map<string, number[]>();
+    for (const t of this.timings) if (t.kind === kind) by.set(t.label, [...(by.get(t.label) ?? []), t.ms]);
+    return [...by]
+      .map(([label, ms]) => ({ label, p95: percentile(ms.sort((a, b) => a - b), 95) }))
+      .sort((a, b) => b.p95 - a.p95)
+      .slice(0, n)
+      .map((x) => `${x.label} ${fmt(x.p95)}`)
+      .join(', ');
   }
 
   summary(kind: string): { n: number; p50: number; p95: number; p99: number; max: number } {
@@ -322,7 +336,7 @@ export async function mixedLoad(base: URL, o: LoadOptions): Promise<Recorder> {
     ...readers.map((desk, i) =>
       run(o.periodMs, async (k) => {
         const q = QUERY_MIX[(i + k) % QUERY_MIX.length];
-        await rec.time('query', () => desk.call(q.method, q.params));
+        await rec.time('query', () => desk.call(q.method, q.params), q.label);
       }),
     ),
     ...writers.map((desk, i) => {
@@ -349,7 +363,7 @@ export async function saturation(base: URL, desks: number, seconds: number): Pro
     all.map(async (desk, i) => {
       for (let k = 0; performance.now() < end; k++) {
         const q = QUERY_MIX[(i + k) % QUERY_MIX.length];
-        await rec.time('query', () => desk.call(q.method, q.params));
+        await rec.time('query', () => desk.call(q.method, q.params), q.label);
       }
     }),
   );
@@ -426,6 +440,7 @@ export async function benchLoadOn(file: string, orders: number, log: (line: stri
         `    ${label} mixed load: queries ${query.n} p50 ${fmt(query.p50)} p95 ${fmt(query.p95)} p99 ${fmt(query.p99)} max ${fmt(query.max)} ms; ` +
           `writes ${write.n} p50 ${fmt(write.p50)} p95 ${fmt(write.p95)} p99 ${fmt(write.p99)} max ${fmt(write.max)} ms; errors ${rec.errorCount}; WAL after ${wal.toFixed(1)} MiB`,
       );
+      log(`           slowest queries, p95 ms: ${rec.slowest('query', 4)}`);
       if (mixed.pool) log(`           read pool: ${mixed.pool}`);
       if (mixed.cpu) log(`           ${mixed.cpu}; machine load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (other programs included)`);
       for (const [e, n] of rec.errors) log(`           error ×${n}: ${e}`);

@@ -34,7 +34,7 @@ export interface ServerOptions {
   readWorkers?: number;
   /** Nice value of the read workers on Linux (default READ_NICE: requests and writes come first). */
   readNice?: number;
-  /** Memory-mapped reads of each read worker's connection (default READ_MMAP_BYTES; 0: none). */
+  /** Memory-mapped reads of each read worker's connection, bytes (default READ_MMAP_BYTES: none). */
   readMmapBytes?: number;
   /** Live updates on the message socket: change-log polling and the overdue check (server/live-updates.ts). */
   live?: LiveUpdatesOptions;

@@ -30,11 +30,9 @@ if (process.platform === 'linux' && data.nice > 0) {
   }
 }
 const db = openDatabase(data.dbFile, { readonly: true });
-// Pages read straight from the OS's file cache (memory-mapped) instead of copied in by a system
-// call each: list queries read many pages, and the connection's own page cache is emptied
-// whenever another connection commits. Read-only, so only reads go through the map; SQLite caps
-// it at its built-in maximum (2 GiB here), beyond which pages are read as before. The database
-// file is never truncated under a running server (restore refuses a database in use).
+// Memory-mapped reads when asked (see READ_MMAP_BYTES: off by default). Read-only, so only reads
+// go through the map; SQLite caps it at its built-in maximum. The database file is never
+// truncated under a running server (restore refuses a database in use).
 if (data.mmapBytes > 0) db.pragma(`mmap_size = ${Math.floor(data.mmapBytes)}`);
 let extension: [string, string] | null = null;
 const auth: Partial<AuthOptions> = {
