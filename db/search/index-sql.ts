@@ -43,7 +43,11 @@ export interface IndexDependent {
 }
 
 export interface ListIndexSpec {
-  /** Base table (alias `o` in `from`). */
+  /**
+   * Base table (alias `o` in `from`). The list's view shows exactly one row per row of it (only
+   * LEFT JOINs on unique keys, no filter), so an unfiltered list is counted on this table
+   * (tests/unit/query-count.test.ts holds every view to that).
+   */
   table: string;
   /** The search index: names and fields. */
   index: SearchIndexDef;
