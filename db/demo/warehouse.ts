@@ -2,11 +2,7 @@ import type { DB } from '../open.js';
 import type { Random } from './generate.js';
 import { searchIndexSql } from '../search/index-sql.js';
 import type { SearchIndexDef } from '../../shared/modules/types.js';
-import { materialsModule } from '../../shared/modules/materials.js';
-import { issueModule } from '../../shared/modules/issue.js';
-import { returnModule } from '../../shared/modules/return.js';
-import { owedModule } from '../../shared/modules/owed.js';
-import { ledgerList } from '../../shared/modules/stock.js';
+import { listIndexes } from '../search/indexes.js';
 
 // Demo data for the warehouse (issue 8): a parts catalogue for industrial equipment and machine
 // tools, opening stock and replenishment receipts (RK), the planned parts of a share of the
@@ -907,11 +903,11 @@ const MATERIAL_COLUMNS =
   'updated_at, updated_by, order_no, customer, engineer, part_no, part_name';
 
 const SEARCH_INDEXED: [string, SearchIndexDef][] = [
-  ['order_materials', materialsModule.searchIndex!],
-  ['issue_lines', issueModule.searchIndex!],
-  ['return_lines', returnModule.searchIndex!],
-  ['owed_parts', owedModule.searchIndex!],
-  ['stock_ledger', ledgerList.searchIndex!],
+  ['order_materials', listIndexes.materials.index],
+  ['issue_lines', listIndexes.issue.index],
+  ['return_lines', listIndexes.return.index],
+  ['owed_parts', listIndexes.owed.index],
+  ['stock_ledger', listIndexes.ledger.index],
 ];
 
 /**

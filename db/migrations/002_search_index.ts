@@ -1,8 +1,8 @@
 import type { Migration } from './index.js';
 import { searchIndexSql } from '../search/index-sql.js';
-import { dispatchModule } from '../../shared/modules/dispatch.js';
+import { listIndexes } from '../search/indexes.js';
 
-// Search index for `contains` on the dispatch quick-search fields (dispatchModule.searchIndex).
+// Search index for `contains` on the dispatch quick-search fields (db/search/indexes.ts).
 //
 // dispatch_search_fts: FTS5 trigram index, contentless (the query side only needs rowids).
 // detail=none keeps it small (~70 MB per 10⁶ orders) and fast to build: the query side ANDs
@@ -26,5 +26,5 @@ import { dispatchModule } from '../../shared/modules/dispatch.js';
 export const searchIndex: Migration = {
   version: 2,
   name: 'search_index',
-  sql: searchIndexSql('dispatch_orders', dispatchModule.searchIndex!, [['order_no']]),
+  sql: searchIndexSql('dispatch_orders', listIndexes.dispatch.index, [['order_no']]),
 };

@@ -1,10 +1,6 @@
 import type { Migration } from './index.js';
 import { searchIndexSql } from '../search/index-sql.js';
-import { materialsModule } from '../../shared/modules/materials.js';
-import { issueModule } from '../../shared/modules/issue.js';
-import { returnModule } from '../../shared/modules/return.js';
-import { owedModule } from '../../shared/modules/owed.js';
-import { ledgerList } from '../../shared/modules/stock.js';
+import { listIndexes } from '../search/indexes.js';
 
 // The warehouse's work (issue 8): parts catalogue (物料), warehouses, one stock ledger
 // (库存流水) written by posted documents — receipt 入库, count adjustment 盘点调整, issue 领用,
@@ -262,11 +258,11 @@ CREATE TRIGGER parts_names_to_materials AFTER UPDATE OF part_no, name ON parts B
   UPDATE owed_parts SET part_no = new.part_no, part_name = new.name WHERE part_id = new.id;
 END;
 
-${searchIndexSql('order_materials', materialsModule.searchIndex!, [['order_id', 'part_id']])}
-${searchIndexSql('issue_lines', issueModule.searchIndex!)}
-${searchIndexSql('return_lines', returnModule.searchIndex!)}
-${searchIndexSql('owed_parts', owedModule.searchIndex!)}
-${searchIndexSql('stock_ledger', ledgerList.searchIndex!)}
+${searchIndexSql('order_materials', listIndexes.materials.index, [['order_id', 'part_id']])}
+${searchIndexSql('issue_lines', listIndexes.issue.index)}
+${searchIndexSql('return_lines', listIndexes.return.index)}
+${searchIndexSql('owed_parts', listIndexes.owed.index)}
+${searchIndexSql('stock_ledger', listIndexes.ledger.index)}
 
 CREATE VIEW order_material_list AS
 SELECT m.id, m.order_id, m.order_no, o.status, m.customer, m.engineer, o.warranty, m.part_id, m.part_no,

@@ -116,28 +116,28 @@ const contracts: ListIndexSpec = {
 // The warehouse lists keep copies of the order's and part's names on their rows (migration 007).
 const materials: ListIndexSpec = {
   table: 'order_materials',
-  index: materialsModule.searchIndex!,
+  index: names('material', materialsModule.anyFields),
   uniqueKeys: [['order_id', 'part_id']],
   sort: { table: 'material_sort', fields: ['customer', 'engineer', 'part_no', 'part_name'] },
 };
 const issue: ListIndexSpec = {
   table: 'issue_lines',
-  index: issueModule.searchIndex!,
+  index: names('issue', issueModule.anyFields),
   sort: { table: 'issue_sort', fields: ['customer', 'engineer', 'part_no', 'order_no'] },
 };
 const returns: ListIndexSpec = {
   table: 'return_lines',
-  index: returnModule.searchIndex!,
+  index: names('return', returnModule.anyFields),
   sort: { table: 'return_sort', fields: ['customer', 'engineer', 'part_no', 'order_no'] },
 };
 const owed: ListIndexSpec = {
   table: 'owed_parts',
-  index: owedModule.searchIndex!,
+  index: names('owed', owedModule.anyFields),
   sort: { table: 'owed_sort', fields: ['customer', 'part_no', 'part_name', 'responsible'] },
 };
 const ledger: ListIndexSpec = {
   table: 'stock_ledger',
-  index: ledgerList.searchIndex!,
+  index: names('ledger', ledgerList.anyFields),
   sort: { table: 'ledger_sort', fields: ['doc_no', 'order_no', 'part_no'] },
 };
 

@@ -22,13 +22,6 @@ export const dispatchModule: ModuleDef = {
   view: 'dispatch_order_list',
   rowKey: 'order_no',
   anyFields: ['order_no', 'customer', 'contract_no', 'device_part_no', 'device_serial_no'],
-  // Migration 002; the fields and their order there must match.
-  searchIndex: {
-    fields: ['order_no', 'customer', 'contract_no', 'device_part_no', 'device_serial_no'],
-    ftsTable: 'dispatch_search_fts',
-    textTable: 'dispatch_search_text',
-    fieldsTable: 'dispatch_search_fields',
-  },
   defaultSort: [{ field: 'created_at', dir: 'desc' }],
   columns: [
     { field: 'order_no', type: 'text', labelKey: 'dispatch.order_no', width: 150 },

@@ -11,12 +11,6 @@ export const issueModule: ModuleDef = {
   view: 'issue_line_list',
   rowKey: 'id',
   anyFields: ['doc_no', 'order_no', 'customer', 'engineer', 'part_no', 'serials'],
-  searchIndex: {
-    fields: ['doc_no', 'order_no', 'customer', 'engineer', 'part_no', 'serials'],
-    ftsTable: 'issue_search_fts',
-    textTable: 'issue_search_text',
-    fieldsTable: 'issue_search_fields',
-  },
   defaultSort: [{ field: 'posted_at', dir: 'desc' }],
   columns: [
     { field: 'doc_no', type: 'text', labelKey: 'stockdoc.doc_no', width: 150, mergeable: true },

@@ -13,12 +13,6 @@ export const materialsModule: ModuleDef = {
   view: 'order_material_list',
   rowKey: 'id',
   anyFields: ['order_no', 'customer', 'engineer', 'part_no', 'part_name'],
-  searchIndex: {
-    fields: ['order_no', 'customer', 'engineer', 'part_no', 'part_name'],
-    ftsTable: 'material_search_fts',
-    textTable: 'material_search_text',
-    fieldsTable: 'material_search_fields',
-  },
   defaultSort: [{ field: 'created_at', dir: 'desc' }],
   columns: [
     { field: 'order_no', type: 'text', labelKey: 'materials.order_no', width: 150, mergeable: true },

@@ -12,12 +12,6 @@ export const owedModule: ModuleDef = {
   view: 'owed_part_list',
   rowKey: 'id',
   anyFields: ['order_no', 'customer', 'part_no', 'part_name', 'responsible'],
-  searchIndex: {
-    fields: ['order_no', 'customer', 'part_no', 'part_name', 'responsible'],
-    ftsTable: 'owed_search_fts',
-    textTable: 'owed_search_text',
-    fieldsTable: 'owed_search_fields',
-  },
   defaultSort: [{ field: 'created_at', dir: 'desc' }],
   // Overdue records (promised date passed, not supplied or closed) stand out in red.
   dangerWhen: { field: 'overdue', equals: 1 },

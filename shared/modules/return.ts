@@ -12,12 +12,6 @@ export const returnModule: ModuleDef = {
   view: 'return_line_list',
   rowKey: 'id',
   anyFields: ['doc_no', 'order_no', 'customer', 'engineer', 'part_no', 'serials'],
-  searchIndex: {
-    fields: ['doc_no', 'order_no', 'customer', 'engineer', 'part_no', 'serials'],
-    ftsTable: 'return_search_fts',
-    textTable: 'return_search_text',
-    fieldsTable: 'return_search_fields',
-  },
   defaultSort: [{ field: 'posted_at', dir: 'desc' }],
   columns: [
     { field: 'doc_no', type: 'text', labelKey: 'stockdoc.doc_no', width: 150, mergeable: true },

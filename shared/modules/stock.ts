@@ -43,12 +43,6 @@ export const ledgerList: ModuleDef = {
   view: 'stock_ledger_list',
   rowKey: 'id',
   anyFields: ['doc_no', 'order_no', 'part_no', 'serial_no'],
-  searchIndex: {
-    fields: ['doc_no', 'order_no', 'part_no', 'serial_no'],
-    ftsTable: 'ledger_search_fts',
-    textTable: 'ledger_search_text',
-    fieldsTable: 'ledger_search_fields',
-  },
   defaultSort: [{ field: 'at', dir: 'desc' }],
   columns: [
     { field: 'at', type: 'datetime', labelKey: 'ledger.at', width: 140 },

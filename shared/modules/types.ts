@@ -33,8 +33,6 @@ export interface ModuleDef {
   columns: readonly ColumnDef[];
   /** Fields a quick-search pattern is matched across (the pseudo-field `any`). */
   anyFields: readonly string[];
-  /** Text fields with a search index (see SearchIndexDef); `contains` on them need not scan. */
-  searchIndex?: SearchIndexDef;
   defaultSort: readonly { field: string; dir: 'asc' | 'desc' }[];
   /** Unique, stable key of a row (used to keep selection on refresh). */
   rowKey: string;
