@@ -1,7 +1,7 @@
 import { ServiceError } from '../shared/errors.js';
 import { ANY_FIELD, type Condition, type ParsedQueryRequest, type SortSpec } from '../shared/query.js';
 import type { ColumnDef, ModuleDef, SearchIndexDef } from '../shared/modules/types.js';
-import { analysePattern, type TextPattern } from './search/pattern.js';
+import { analysePattern, foldedMatchSql, type TextPattern } from './search/pattern.js';
 import { listIndexOf, storedSortKey } from './search/indexes.js';
 
 export { wildcardToLike } from './search/pattern.js';
@@ -110,19 +110,13 @@ export function textTerms(def: ModuleDef, req: ParsedQueryRequest): (TextTerm | 
 
 /** The fields check of a term over a table of folded fields (alias `x`). */
 function fieldsCheck(term: TextTerm, params: unknown[], alias = 'x'): string {
-  const parts = term.fields.map((f) => {
-    params.push(term.pattern.like);
-    return `${alias}.${quoteIdent(f)} LIKE ? ESCAPE '\\'`;
-  });
+  const parts = term.fields.map((f) => foldedMatchSql(`${alias}.${quoteIdent(f)}`, term.pattern, params));
   return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
 }
 
 function containsSql(term: TextTerm, plan: TextPlan, params: unknown[]): string {
   const scan = () => {
-    const parts = term.fields.map((f) => {
-      params.push(term.pattern.like);
-      return `pim_fold(${quoteIdent(f)}) LIKE ? ESCAPE '\\'`;
-    });
+    const parts = term.fields.map((f) => foldedMatchSql(`pim_fold(${quoteIdent(f)})`, term.pattern, params));
     return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
   };
   const index = term.index;
@@ -148,8 +142,7 @@ function containsSql(term: TextTerm, plan: TextPlan, params: unknown[]): string 
   }
   if (plan === 'probe') return `EXISTS (SELECT 1 FROM ${fields} x WHERE x.id = v.${id} AND ${fieldsCheck(term, params)})`;
   if (plan === 'text' && term.canText) {
-    params.push(term.pattern.like);
-    const text = `${id} IN (SELECT id FROM ${quoteIdent(index.textTable)} WHERE text LIKE ? ESCAPE '\\')`;
+    const text = `${id} IN (SELECT id FROM ${quoteIdent(index.textTable)} WHERE ${foldedMatchSql('text', term.pattern, params)})`;
     if (term.pattern.textExact) return text;
     return `(${text} AND ${id} IN (SELECT x.id FROM ${fields} x WHERE ${fieldsCheck(term, params)}))`;
   }
@@ -161,7 +154,8 @@ export function indexCountSql(term: TextTerm, plan: 'text' | 'fields'): { table:
   const index = term.index;
   if (!index || !term.covered) return null;
   if (plan === 'text' && term.canText && term.pattern.textExact) {
-    return { table: quoteIdent(index.textTable), where: `text LIKE ? ESCAPE '\\'`, params: [term.pattern.like] };
+    const params: unknown[] = [];
+    return { table: quoteIdent(index.textTable), where: foldedMatchSql('text', term.pattern, params), params };
   }
   if (plan === 'fields') {
     const params: unknown[] = [];

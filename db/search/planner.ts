@@ -1,6 +1,6 @@
 import type { DB } from '../open.js';
 import type { PlanChooser, TextTerm } from '../query-compiler.js';
-import { ftsAnyOf, ftsQueryOf } from './pattern.js';
+import { foldedMatchSql, ftsAnyOf, ftsQueryOf } from './pattern.js';
 
 // Costs measured over 10⁶ orders (bench/search.ts). Checking one trigram candidate against the
 // folded fields costs ~1–3 µs, so up to ~40 000 candidates the index beats a scan of the narrow
@@ -153,12 +153,12 @@ export class SearchProbe {
   /** Share of the newest rows whose joined text passes the term's LIKE. */
   textShare(term: TextTerm): number {
     if (!term.canText || !term.index) return 1;
+    const params: unknown[] = [];
+    const match = foldedMatchSql('text', term.pattern, params);
     const hits = this.db
-      .prepare(
-        `SELECT count(*) FROM (SELECT text FROM "${term.index.textTable}" ORDER BY id DESC LIMIT ?) WHERE text LIKE ? ESCAPE '\\'`,
-      )
+      .prepare(`SELECT count(*) FROM (SELECT text FROM "${term.index.textTable}" ORDER BY id DESC LIMIT ?) WHERE ${match}`)
       .pluck()
-      .get(TEXT_SAMPLE_ROWS, term.pattern.like) as number;
+      .get(TEXT_SAMPLE_ROWS, ...params) as number;
     return hits / TEXT_SAMPLE_ROWS;
   }
 

@@ -12,6 +12,7 @@ import {
 } from '../query-compiler.js';
 import { ROWS_SORT_MAX, SearchProbe, TEXT_PREFILTER_MAX_SHARE, WALK_FACTOR, WINDOW_ROWS } from '../search/planner.js';
 import { listIndexOf } from '../search/indexes.js';
+import { foldedMatchSql } from '../search/pattern.js';
 import type { ColumnDef, ModuleDef } from '../../shared/modules/types.js';
 import { ServiceError } from '../../shared/errors.js';
 import {
@@ -229,13 +230,12 @@ function countRows(db: DB, p: Prepared): number {
     const count = plan === 'text' || plan === 'fields' ? indexCountSql(only, plan) : null;
     if (count && plan === 'fields' && only.canText && p.probe.textShare(only) <= TEXT_PREFILTER_MAX_SHARE) {
       // Several pieces, rare enough: the joined text picks the rows to check field by field.
+      const textParams: unknown[] = [];
+      const textMatch = foldedMatchSql('text', only.pattern, textParams);
       return db
-        .prepare(
-          `SELECT count(*) FROM ${count.table} WHERE x.id IN ` +
-            `(SELECT id FROM "${index.textTable}" WHERE text LIKE ? ESCAPE '\\') AND ${count.where}`,
-        )
+        .prepare(`SELECT count(*) FROM ${count.table} WHERE x.id IN (SELECT id FROM "${index.textTable}" WHERE ${textMatch}) AND ${count.where}`)
         .pluck()
-        .get(only.pattern.like, ...count.params) as number;
+        .get(...textParams, ...count.params) as number;
     }
     if (count) return db.prepare(`SELECT count(*) FROM ${count.table} WHERE ${count.where}`).pluck().get(...count.params) as number;
   }
