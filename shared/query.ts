@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { foldedPieces } from './text/fold.js';
 
 // The legacy rule: "to protect the server" a query shows at most 200 rows.
 export const DEFAULT_ROW_CAP = 200;
@@ -75,10 +76,11 @@ export const queryResultSchema = z.object({
 });
 export type QueryResult = z.infer<typeof queryResultSchema>;
 
-/** Splits a legacy `*` pattern into the literal pieces that must appear in order. */
+/**
+ * Splits a legacy `*` pattern into the literal pieces that must appear in order. The pieces are
+ * folded (shared/text/fold.ts), as the search compares them: a piece of `ＡＢＣ` or `Ä` must
+ * meet folded text, or it disagrees with what the list found.
+ */
 export function wildcardPieces(pattern: string): string[] {
-  return pattern
-    .trim()
-    .split('*')
-    .filter((piece) => piece.length > 0);
+  return foldedPieces(pattern);
 }

@@ -171,7 +171,9 @@ describe('the clerk creates and works an order in Chromium', () => {
     for (let i = 0; i < 2; i++) {
       await page.keyboard.press('Insert');
       await page.getByTestId(`line-${i}-workType`).waitFor();
-      await page.getByTestId(`line-${i}-engineerId`).selectOption({ index: 1 });
+      // The engineer picker (pinyin): open it and take the first engineer offered.
+      await page.getByTestId(`line-${i}-engineerId`).click();
+      await page.getByTestId(`line-${i}-engineerId-option-1`).click();
       await page.getByTestId(`line-${i}-workType`).fill(i === 0 ? '现场检查' : '更换轴承');
       await page.getByTestId(`line-${i}-workDone`).fill(i === 0 ? '检查电机与轴承' : '更换 6205 轴承');
       await page.getByTestId(`line-${i}-result`).selectOption('solved');

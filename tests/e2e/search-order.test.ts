@@ -411,4 +411,127 @@ describe('sorting, grouping and finding over the whole result (issue 9)', () => 
     await page.getByTestId('query-submit').click();
     await page.waitForFunction((n) => document.querySelector('[data-testid="result-bar"]')?.getAttribute('data-total') === String(n), orders.length);
   });
+
+  it("the engineer pickers of the service-content lines and of the store's issue window: the order region's engineers first, found by initials", async () => {
+    // An order being worked on (its content lines editable), and its region's family as the order window counts it.
+    const regions = db((d) => d.prepare('SELECT id, parent_id AS parentId, name FROM sales_regions').all() as { id: number; parentId: number | null; name: string }[]);
+    const familyOf = (id: number) => {
+      const family = new Set<number>();
+      for (let r = regions.find((x) => x.id === id); r; r = regions.find((x) => x.id === r!.parentId)) family.add(r.id);
+      const below = [id];
+      while (below.length) {
+        const parent = below.pop()!;
+        for (const r of regions) {
+          if (r.parentId !== parent || family.has(r.id)) continue;
+          family.add(r.id);
+          below.push(r.id);
+        }
+      }
+      return family;
+    };
+    const engineers = db((d) => d.prepare('SELECT id, name, region_id FROM engineers WHERE active = 1').all() as { id: number; name: string; region_id: number | null }[]);
+    const initialsOf = (name: string) => (pinyin(name, { pattern: 'first', toneType: 'none', type: 'array' }) as string[]).join('');
+    // A local engineer other than the order's own whose initials no other engineer's initials
+    // contain: typed, they find only them, and taking them is a change.
+    const unique = (e: { name: string }) => engineers.filter((x) => initialsOf(x.name).includes(initialsOf(e.name))).length === 1;
+    const localTo = (regionId: number) => {
+      const family = familyOf(regionId);
+      return engineers.filter((e) => e.region_id !== null && family.has(e.region_id));
+    };
+    const order = db(
+      (d) => d.prepare("SELECT order_no, region_id, engineer_id FROM dispatch_orders WHERE status = 'in_progress' AND region_id IS NOT NULL ORDER BY id DESC").all() as { order_no: string; region_id: number; engineer_id: number | null }[],
+    ).find((o) => localTo(o.region_id).some((e) => e.id !== o.engineer_id && unique(e)))!;
+    expect(order).toBeDefined();
+    const local = localTo(order.region_id);
+    const isLocal = (id: string) => local.some((e) => String(e.id) === id);
+    const wanted = local.find((e) => e.id !== order.engineer_id && unique(e))!;
+    const initials = initialsOf(wanted.name);
+
+    /** The values a picker offers (its list open), in order. */
+    const offered = (testId: string) => page.$$eval(`[data-testid="${testId}-list"] li[role="option"]`, (els) => els.map((e) => e.getAttribute('data-value') ?? ''));
+    /** Opens the picker's whole list: the empty choice, the order region's engineers under their header, then the others. */
+    async function checkRegionFirst(testId: string): Promise<void> {
+      await page.getByTestId(testId).click();
+      await page.getByTestId(`${testId}-list`).waitFor();
+      const all = await offered(testId);
+      expect(all[0]).toBe('');
+      expect(all.slice(1, 1 + local.length).sort()).toEqual(local.map((e) => String(e.id)).sort());
+      expect(all.slice(1 + local.length).some(isLocal)).toBe(false);
+      const headers = await page.locator(`[data-testid="${testId}-list"] .pinyin-select-header`).allInnerTexts();
+      expect(headers[0]).toMatch(/^本单区域（.+）的工程师$/);
+      expect(headers[1]).toBe('其他工程师');
+    }
+    /** Esc with the list open closes the list, not the window under it. */
+    async function checkEscape(testId: string, window: string): Promise<void> {
+      await page.getByTestId(testId).press('Escape');
+      await page.getByTestId(`${testId}-list`).waitFor({ state: 'detached' });
+      await expect(page.getByTestId(window).isVisible()).resolves.toBe(true);
+      await page.getByTestId(testId).click();
+      await page.getByTestId(`${testId}-list`).waitFor();
+    }
+    /** Typed: one letter keeps the region's engineers first; the initials find the one engineer; Enter takes them. */
+    async function checkInitials(testId: string): Promise<void> {
+      await page.getByTestId(testId).fill(initials[0]);
+      const some = await offered(testId);
+      expect(some).toContain(String(wanted.id));
+      const localFlags = some.map(isLocal);
+      expect(localFlags).toEqual([...localFlags].sort((a, b) => Number(b) - Number(a)));
+      await page.getByTestId(testId).fill(initials);
+      await expect(offered(testId)).resolves.toEqual([String(wanted.id)]);
+    }
+
+    // 售服内容: a new line's engineer.
+    const seq = (await bar()).seq;
+    await page.getByTestId('query-input').fill(order.order_no);
+    await page.getByTestId('query-input').press('Enter');
+    await nextResult(seq);
+    await page.locator(`.ag-row[row-id="${order.order_no}"] .ag-cell[col-id="customer"]`).click();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('order-detail').waitFor();
+    await page.getByTestId('order-tab-content').click();
+    await page.locator('[data-testid="lines-table"][data-kind="content"]').waitFor();
+    const count = Number(await page.locator('[data-testid="lines-table"][data-kind="content"]').getAttribute('data-count'));
+    await page.getByTestId('lines-add').click();
+    const cell = `line-${count}-engineerId`;
+    await page.getByTestId(cell).waitFor();
+    await checkRegionFirst(cell);
+    await shot('search-content-engineer-region-first.png');
+    await checkEscape(cell, 'order-detail');
+    await checkInitials(cell);
+    await shot('search-content-engineer-initials.png');
+    await page.getByTestId(cell).press('Enter');
+    await expect(page.getByTestId(cell).getAttribute('data-value')).resolves.toBe(String(wanted.id));
+    await expect(page.getByTestId(cell).inputValue()).resolves.toBe(wanted.name);
+    await page.getByTestId('order-close').click();
+    await page.getByTestId('confirm-discard').click();
+    await page.getByTestId('order-detail').waitFor({ state: 'detached' });
+
+    // 领用: the engineer who receives the parts, as the keeper picks them.
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-username').fill('warehouse');
+    await page.getByTestId('login-password').fill('demo123');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('nav-issue').click();
+    await page.waitForSelector('[data-testid="module-view-issue"] [data-testid="result-bar"][data-state="done"]', { timeout: 20_000 });
+    await page.getByTestId('cmd-issue-new').click();
+    await page.getByTestId('issue-window').waitFor();
+    await page.getByTestId('doc-order').fill(order.order_no);
+    await page.getByTestId('doc-order').press('Tab');
+    await page.waitForSelector('[data-testid="doc-order-info"][data-state="done"]');
+    // The order's engineer takes the parts unless the keeper chooses another.
+    await expect(page.getByTestId('issue-engineer').getAttribute('data-value')).resolves.toBe(order.engineer_id === null ? '' : String(order.engineer_id));
+    await checkRegionFirst('issue-engineer');
+    await shot('search-issue-engineer-region-first.png');
+    await checkEscape('issue-engineer', 'issue-window');
+    await checkInitials('issue-engineer');
+    await shot('search-issue-engineer-initials.png');
+    await page.getByTestId('issue-engineer').press('Enter');
+    await expect(page.getByTestId('issue-engineer').getAttribute('data-value')).resolves.toBe(String(wanted.id));
+    await expect(page.getByTestId('issue-engineer').inputValue()).resolves.toBe(wanted.name);
+    await page.getByTestId('issue-window-close').click();
+    await page.getByTestId('issue-window').waitFor({ state: 'detached' });
+
+    await page.getByTestId('logout').click();
+    await login();
+  });
 });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { filterByPinyin, pinyinMatch, pinyinRank } from '../../renderer/src/text/pinyin-match.js';
-import { customerCondition, lookupRequest, emptyValues } from '../../renderer/src/dispatch/lookup-request.js';
+import { customerCondition, customerSearch, lookupRequest, emptyValues, MAX_IN_VALUES } from '../../renderer/src/dispatch/lookup-request.js';
 import { contractRegionId, engineerInRegion, regionFamilyNames } from '../../renderer/src/dispatch/editor-form.js';
 import { filterTree } from '../../renderer/src/dispatch/region-tree-model.js';
 import { mergePartMatches } from '../../renderer/src/orders/PartPicker.js';
-import type { RegionNode } from '../../shared/dispatch/schemas.js';
+import { engineerOptions, engineerPicker } from '../../renderer/src/text/engineer-options.js';
+import type { Engineer, RegionNode } from '../../shared/dispatch/schemas.js';
+import type { TFunction } from 'i18next';
 import type { PartOption } from '../../shared/warehouse/schemas.js';
 
 describe('finding Chinese names by pinyin', () => {
@@ -38,6 +40,59 @@ describe('finding Chinese names by pinyin', () => {
   });
 });
 
+describe('text typed as text matches as the lists match it (shared/text/fold.ts)', () => {
+  it('width and case of every script, as the search folds them', () => {
+    expect(pinyinMatch('Straße 5', 'STRASSE')).toBe(true);
+    expect(pinyinMatch('STRASSE 7', 'straße')).toBe(true);
+    expect(pinyinMatch('ÄRZTE GmbH', 'ärzte')).toBe(true);
+    expect(pinyinMatch('Ärzte GmbH', 'ÄRZTE*GMBH')).toBe(true);
+    expect(pinyinMatch('ＡＢＣ机电', 'abc')).toBe(true);
+    expect(pinyinMatch('ABC机电', 'ａｂｃ＊机电')).toBe(true);
+    expect(pinyinMatch('ΣΟΦΟΣ', 'σοφος')).toBe(true);
+    expect(pinyinRank('Ärzte GmbH', 'ÄR')).toBe(0);
+    expect(pinyinRank('ＨＴ２０２４', 'ht')).toBe(0);
+  });
+
+  it('% _ \\ and quotes are plain characters; an empty or all-star query finds everything', () => {
+    expect(pinyinMatch(`100%_a\\'"`, '%_a')).toBe(true);
+    expect(pinyinMatch(`100%_a\\'"`, `\\'"`)).toBe(true);
+    expect(pinyinMatch('100 a', '%')).toBe(false);
+    expect(pinyinMatch('axb', 'a_b')).toBe(false);
+    for (const q of ['', '   ', '＊', '**']) expect(pinyinMatch('华信', q), q).toBe(true);
+    expect(pinyinMatch('', 'a')).toBe(false);
+  });
+});
+
+describe('the engineer pickers of the content lines and the issue window', () => {
+  const t = ((key: string, o?: Record<string, unknown>) => (o ? `${key}(${Object.values(o).join()})` : key)) as unknown as TFunction;
+  const node = (id: number, parentId: number | null, name: string): RegionNode => ({ id, parentId, name, orderCount: 0, childCount: 0 });
+  const regions = [node(1, null, '华东区'), node(2, 1, '江苏省'), node(3, 2, '南京市'), node(4, 1, '上海市')];
+  const engineer = (id: number, name: string, region: string | null, active = true): Engineer => ({ id, name, phone: `1390000000${id}`, region, active });
+  const engineers = [engineer(1, '樊伟琪', '上海市'), engineer(2, '何娟强', '江苏省'), engineer(3, '刘俊', '江苏省', false), engineer(4, '张坤琪', null)];
+
+  it("puts the engineers of the order's region first, under a header naming it", () => {
+    const picker = engineerPicker(engineers, regions, 3, t);
+    expect(picker.all.map((o) => [o.value, o.section])).toEqual([['1', 1], ['2', 0], ['3', 0], ['4', 1]]);
+    expect(picker.sectionLabels).toEqual({ 0: 'editor.engineersOfRegion(华东区 / 江苏省 / 南京市)', 1: 'editor.engineersOther' });
+    // By name, initials, full pinyin or phone.
+    for (const q of ['何娟强', 'hjq', 'hejuanqiang', 'HJQ', 'ｈｊｑ', '13900000002']) expect(filterByPinyin(engineerOptions(picker, ''), q, (o) => o.texts).map((o) => o.value), q).toEqual(['2']);
+  });
+
+  it('one list without headers when the region is not known', () => {
+    const picker = engineerPicker(engineers, regions, null, t);
+    expect(picker.sectionLabels).toBeUndefined();
+    expect(new Set(picker.all.map((o) => o.section))).toEqual(new Set([0]));
+  });
+
+  it('offers the active engineers, and the one already chosen even when inactive or unknown', () => {
+    const picker = engineerPicker(engineers, regions, 3, t);
+    expect(engineerOptions(picker, '').map((o) => o.value)).toEqual(['1', '2', '4']);
+    expect(engineerOptions(picker, '3').map((o) => [o.value, o.label])).toEqual([['1', '樊伟琪'], ['2', '何娟强'], ['3', '刘俊editor.inactive'], ['4', '张坤琪']]);
+    expect(engineerOptions(picker, '99').at(-1)).toEqual({ value: '99', label: '#99', texts: [] });
+    expect(engineerOptions(engineerPicker([], [], null, t), '')).toEqual([]);
+  });
+});
+
 describe('pickers that use it', () => {
   const customers = ['华信机电设备厂', '湖北富士达机床有限公司', '北京安泰机床有限公司'];
 
@@ -53,6 +108,26 @@ describe('pickers that use it', () => {
       { field: 'contract_no', op: 'contains', value: 'ht2024*' },
       { field: 'customer', op: 'in', value: ['华信机电设备厂'] },
     ]);
+  });
+
+  it('letters mixed with characters, or full width, are still pinyin; characters alone stay text', () => {
+    expect(customerCondition('hx*机电', customers)).toEqual({ field: 'customer', op: 'in', value: ['华信机电设备厂'] });
+    expect(customerCondition('ＨＸ', customers)).toEqual({ field: 'customer', op: 'in', value: ['华信机电设备厂'] });
+    expect(customerCondition('华信*机电', customers)).toEqual({ field: 'customer', op: 'contains', value: '华信*机电' });
+    expect(customerCondition(`%_\\'"`, customers)).toEqual({ field: 'customer', op: 'contains', value: `%_\\'"` });
+  });
+
+  it('says when letters could not be taken as pinyin, rather than finding nothing without a word', () => {
+    // More matching customers than one request may name.
+    const many = Array.from({ length: MAX_IN_VALUES + 1 }, (_, i) => `华信${i}号分厂`);
+    expect(customerSearch('hx', many)).toEqual({ condition: { field: 'customer', op: 'contains', value: 'hx' }, gap: 'tooMany' });
+    expect(customerSearch('hx', many.slice(0, MAX_IN_VALUES)).condition.value).toHaveLength(MAX_IN_VALUES);
+    expect(customerSearch('hx', many.slice(0, MAX_IN_VALUES)).gap).toBeNull();
+    // No list of customers (not read, or too many to count).
+    expect(customerSearch('hx', null)).toEqual({ condition: { field: 'customer', op: 'contains', value: 'hx' }, gap: 'noList' });
+    // Characters never need the list; letters nobody matches are the server's text search.
+    expect(customerSearch('华信', null).gap).toBeNull();
+    expect(customerSearch('zzz', customers).gap).toBeNull();
   });
 
   const node = (id: number, parentId: number | null, name: string): RegionNode => ({ id, parentId, name, orderCount: 0, childCount: 0 });

@@ -2,11 +2,11 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { resultBar } from '../modules/resultBar.js';
 import { useTranslation } from 'react-i18next';
 import { contractLookup } from '../../../shared/modules/lookups.js';
-import { MAX_ROW_CAP, type Condition, type QueryRequest, type QueryResult, type Row } from '../../../shared/query.js';
+import { MAX_GROUPS, type Condition, type QueryRequest, type QueryResult, type Row } from '../../../shared/query.js';
 import type { ApiClient } from '../api/client.js';
 import { DataGrid, type ListGroups } from '../grid/DataGrid.js';
 import { groupRequest, listRequest } from '../modules/runQuery.js';
-import { emptyValues, lookupRequest, searchFields, type LookupValues } from './lookup-request.js';
+import { customerSearch, emptyValues, lookupRequest, MAX_IN_VALUES, searchFields, type LookupValues } from './lookup-request.js';
 import { useListLayout } from '../grid/useListLayout.js';
 import { DialogWindow } from '../dialogs/ConfirmDialog.js';
 import './dispatch.css';
@@ -26,14 +26,14 @@ type State =
   | { phase: 'failed'; error: unknown };
 
 /**
- * The customers of all contracts, for the pinyin search: the server's groups by customer when it
- * counts them, otherwise read from the contracts themselves.
+ * The customers of all contracts, for the pinyin search: the server's groups by customer (every
+ * distinct name, whatever page of contracts it is on). Null when there are more than the server
+ * counts: a part of the names would miss customers without a word.
  */
 async function loadCustomers(client: ApiClient): Promise<string[] | null> {
   const grouped = await client.call('contracts.query', { conditions: [], join: 'and', sort: [{ field: 'customer', dir: 'asc' }], limit: 1, groupBy: ['customer'] });
-  if (grouped.groups && !grouped.groupsCapped) return grouped.groups.map((g) => g.values[0]).filter((v): v is string => typeof v === 'string' && v !== '');
-  const all = await client.call('contracts.query', { conditions: [], join: 'and', sort: [], limit: MAX_ROW_CAP });
-  return [...new Set(all.rows.map((r) => r.customer).filter((v): v is string => typeof v === 'string' && v !== ''))];
+  if (!grouped.groups || grouped.groupsCapped) return null;
+  return grouped.groups.map((g) => g.values[0]).filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
 /**
@@ -111,6 +111,10 @@ export function ContractLookup({ client, onPick, onCancel }: Props) {
       names = await customers.current;
     }
     await run(lookupRequest(values, names));
+    // Letters the lookup could not take as pinyin were searched as text: the clerk is told why.
+    const gap = values.customer.trim() ? customerSearch(values.customer, names).gap : null;
+    if (gap === 'tooMany') setNotice(t('lookup.pinyinTooMany', { text: values.customer.trim(), max: MAX_IN_VALUES }));
+    else if (gap === 'noList') setNotice(t('lookup.pinyinNoList', { text: values.customer.trim(), max: MAX_GROUPS }));
   };
 
   const done = state.phase === 'done' ? state : null;

@@ -14,22 +14,33 @@ export type LookupValues = Record<SearchKey, string>;
 export const emptyValues: LookupValues = { contractNo: '', customer: '', project: '', address: '' };
 
 /** The most names an `in` condition may list (shared/query.ts). */
-const MAX_IN_VALUES = 100;
-const HAN = /\p{Script=Han}/u;
+export const MAX_IN_VALUES = 100;
 
 /**
- * The customer field's condition. Typed in characters it is the server's `contains` (`*`
- * anywhere); typed in letters it may be pinyin (hx, huaxin for 华信): the customers whose names
- * match it, as pinyin or as text, are asked for by name. Without the list of customers, or when
- * none (or too many) match, it is the plain `contains`.
+ * Why letters typed in the customer field were searched as text only, not as pinyin: more
+ * customers match than one request may name, or the list of customers could not be read.
  */
-export function customerCondition(text: string, customers: readonly string[] | null): Condition {
+export type PinyinGap = 'tooMany' | 'noList' | null;
+
+/**
+ * The customer field's condition. Without Latin letters it is the server's `contains` (`*`
+ * anywhere); with them it may be pinyin (hx, huaxin for 华信, also hx*机电): the customers
+ * whose names match it, as pinyin or as text, are asked for by name. Where that cannot be done
+ * it is the plain `contains`, and `gap` says why, for the clerk.
+ */
+export function customerSearch(text: string, customers: readonly string[] | null): { condition: Condition; gap: PinyinGap } {
   const value = text.trim();
   const contains: Condition = { field: 'customer', op: 'contains', value };
-  if (!customers || HAN.test(value) || !normalizeQuery(value)) return contains;
+  if (!/[a-z]/.test(normalizeQuery(value))) return { condition: contains, gap: null };
+  if (!customers) return { condition: contains, gap: 'noList' };
   const names = customers.filter((name) => pinyinMatch(name, value));
-  if (names.length === 0 || names.length > MAX_IN_VALUES) return contains;
-  return { field: 'customer', op: 'in', value: names };
+  if (names.length === 0) return { condition: contains, gap: null };
+  if (names.length > MAX_IN_VALUES) return { condition: contains, gap: 'tooMany' };
+  return { condition: { field: 'customer', op: 'in', value: names }, gap: null };
+}
+
+export function customerCondition(text: string, customers: readonly string[] | null): Condition {
+  return customerSearch(text, customers).condition;
 }
 
 /** The lookup's request: each filled field `contains` its pattern (`*` anywhere), joined by AND; the customer also by pinyin. */

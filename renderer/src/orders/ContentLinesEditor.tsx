@@ -1,7 +1,9 @@
 import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ContentLine, ContentLineInput, Engineer } from '../../../shared/dispatch/schemas.js';
+import type { ContentLine, ContentLineInput, Engineer, RegionNode } from '../../../shared/dispatch/schemas.js';
 import { workResults } from '../../../shared/dispatch/schemas.js';
+import { engineerOptions, engineerPicker } from '../text/engineer-options.js';
+import { PinyinSelect } from '../text/PinyinSelect.js';
 import type { LineColumn } from './LinesTable.js';
 import { dateCell, decimalCell, LinesEditorFrame, selectCell, type LinesEditorProps } from './line-cells.js';
 import { checkContent, contentCompareFields, contentDraft, hundredthsText, newContentDraft, parseHours, today, totalHours, type ContentDraft } from './lines.js';
@@ -11,6 +13,9 @@ const labelOf: Record<string, string> = { hoursX100: 'hours', engineerId: 'engin
 
 interface Props extends LinesEditorProps<ContentLine, ContentLineInput> {
   engineers: readonly Engineer[];
+  /** The region tree and the order's region: its engineers come first in the picker. */
+  regions: readonly RegionNode[];
+  regionId: number | null;
   /** What a new line starts with: the order's engineer and task type. */
   defaults: { engineerId: number | null; workType: string };
   /** Work types offered while typing (the task types); any text is allowed. */
@@ -20,11 +25,10 @@ interface Props extends LinesEditorProps<ContentLine, ContentLineInput> {
 /** 售服内容: what was done on site, one line per visit and engineer. */
 export function ContentLinesEditor(props: Props) {
   const { t } = useTranslation();
-  const { engineers, defaults, workTypes, ...common } = props;
+  const { engineers, regions, regionId, defaults, workTypes, ...common } = props;
 
   const columns = useMemo((): LineColumn<ContentDraft>[] => {
-    // Engineers no longer active stay selectable on the lines that already name them.
-    const active = engineers.filter((e) => e.active);
+    const people = engineerPicker(engineers, regions, regionId, t);
     const text = (field: 'workType' | 'findings' | 'workDone' | 'faultCause' | 'resultReason', placeholder?: string): LineColumn<ContentDraft>['render'] =>
       function TextCell(line, cell, update) {
         return (
@@ -53,20 +57,14 @@ export function ContentLinesEditor(props: Props) {
         width: 92,
         required: true,
         render: (line, cell, update) => (
-          <select {...cell} value={line.engineerId} onChange={(e) => update({ engineerId: e.target.value })}>
-            <option value="">{t('lines.choose')}</option>
-            {engineers
-              .filter((e) => e.active || String(e.id) === line.engineerId)
-              .map((e) => (
-                <option key={e.id} value={String(e.id)}>
-                  {e.name}
-                </option>
-              ))}
-            {line.engineerId && !engineers.some((e) => String(e.id) === line.engineerId) && (
-              <option value={line.engineerId}>#{line.engineerId}</option>
-            )}
-            {active.length === 0 && <option disabled>{t('lines.noEngineers')}</option>}
-          </select>
+          <PinyinSelect
+            {...cell}
+            options={engineerOptions(people, line.engineerId)}
+            value={line.engineerId}
+            emptyLabel={t('lines.choose')}
+            sectionLabels={people.sectionLabels}
+            onChange={(v) => update({ engineerId: v })}
+          />
         ),
       },
       { field: 'workType', label: t('lines.content.workType'), width: 104, required: true, render: text('workType') },
@@ -108,7 +106,7 @@ export function ContentLinesEditor(props: Props) {
         }),
       },
     ];
-  }, [engineers, t]);
+  }, [engineers, regions, regionId, t]);
 
   const newLine = useCallback(() => newContentDraft(defaults), [defaults]);
   const describe = useCallback(

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { ApiClient } from '../api/client.js';
-import type { ContentLineInput, Engineer, FeeLineInput, HistoryEntry, OrderDetail as Detail } from '../../../shared/dispatch/schemas.js';
+import type { ContentLineInput, Engineer, FeeLineInput, HistoryEntry, OrderDetail as Detail, RegionNode } from '../../../shared/dispatch/schemas.js';
 import type { DispatchStatus } from '../../../shared/modules/dispatch.js';
 import type { MaterialLineInput, OrderMaterials } from '../../../shared/warehouse/schemas.js';
 import { mayCall, type Role } from '../../../shared/roles.js';
@@ -62,6 +62,7 @@ export function OrderDetail({ client, orderNo, onClose, onChanged, role, initial
   const [detail, setDetail] = useState<Detail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [engineers, setEngineers] = useState<Engineer[]>([]);
+  const [regions, setRegions] = useState<RegionNode[]>([]);
   const [workTypes, setWorkTypes] = useState<string[]>([]);
   const [tab, setTab] = useState<Tab>(initialTab);
   const [dirty, setDirty] = useState<Record<EditorKind, boolean>>({ content: false, fees: false, materials: false });
@@ -120,6 +121,11 @@ export function OrderDetail({ client, orderNo, onClose, onChanged, role, initial
       .call('engineers.list', {})
       .then((r) => setEngineers(r.engineers))
       .catch(() => setEngineers([]));
+    // Only to put the engineers of the order's region first in the content lines' picker.
+    client
+      .call('regions.tree', {})
+      .then((r) => setRegions(r.nodes))
+      .catch(() => setRegions([]));
     client
       .call('taskTypes.list', {})
       .then((r) => setWorkTypes(r.taskTypes.filter((x) => x.active).map((x) => x.name)))
@@ -488,6 +494,8 @@ export function OrderDetail({ client, orderNo, onClose, onChanged, role, initial
               conflictNote={linesNote.content}
               onConflictSettled={conflictSettled('content')}
               engineers={engineers}
+              regions={regions}
+              regionId={order?.regionId ?? null}
               defaults={contentDefaults}
               workTypes={workTypes}
               readOnly={linesReadOnly('content')}

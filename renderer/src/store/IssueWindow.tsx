@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { RegionNode } from '../../../shared/dispatch/schemas.js';
 import type { Role } from '../../../shared/roles.js';
 import type { ApiClient } from '../api/client.js';
 import { errorText } from '../i18n/errors.js';
@@ -8,6 +9,8 @@ import { checksFailed, DocWindow, useDocLines } from './DocWindow.js';
 import { DocumentView } from './DocumentView.js';
 import { loadOrder, OrderField, orderNoOf, type OrderState } from './OrderField.js';
 import { SerialPicker } from './SerialPicker.js';
+import { engineerOptions, engineerPicker } from '../text/engineer-options.js';
+import { PinyinSelect } from '../text/PinyinSelect.js';
 import { partIdsOf, partRef, useBalances, useEngineers, useWarehouses } from './store-data.js';
 import { blankDraft, checkIssue, quantitiesByPart, quantityOf, serialsOnOtherLines, serialsText, type IssueDraft } from './store-lines.js';
 
@@ -42,6 +45,8 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
   const [warehouseId, setWarehouseId] = useState('');
   const [engineerId, setEngineerId] = useState('');
   const [engineerChosen, setEngineerChosen] = useState(false);
+  const [regions, setRegions] = useState<RegionNode[]>([]);
+  const [orderRegionId, setOrderRegionId] = useState<number | null>(null);
   const [remarks, setRemarks] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const [planning, setPlanning] = useState(false);
@@ -55,6 +60,18 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
 
   useEffect(() => want(partIdsOf(lines)), [lines, want]);
 
+  // Only to put the engineers of the order's region first in the engineer picker.
+  useEffect(() => {
+    let live = true;
+    client.call('regions.tree', {}).then(
+      (r) => live && setRegions(r.nodes),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [client]);
+
   const wid = warehouseId ? Number(warehouseId) : null;
   const stock = stockIn(wid);
   const checked = useMemo(() => checkIssue(lines, stock), [lines, stock]);
@@ -62,11 +79,20 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
   const note = noteOf(t, doc.posted ? {} : checked.errors, doc.serverCells, doc.tried);
   const totals = quantitiesByPart(lines);
   const warehouseName = stores.all.find((w) => w.id === wid)?.name ?? '';
+  const people = useMemo(() => engineerPicker(engineers, regions, order.state === 'done' ? orderRegionId : null, t), [engineers, regions, order.state, orderRegionId, t]);
 
   const readOrder = async (orderNo: string) => {
     setOrder({ state: 'loading', orderNo });
-    const o = await loadOrder(client, orderNo, t);
+    // The order as OrderField shows it names no region: read beside it, for the engineer picker.
+    const [o, regionId] = await Promise.all([
+      loadOrder(client, orderNo, t),
+      client.call('dispatch.get', { orderNo }).then(
+        (d) => d.order.regionId,
+        () => null,
+      ),
+    ]);
     setOrder(o);
+    setOrderRegionId(regionId);
     // The order's engineer takes the parts unless the keeper chose another.
     if (o.state === 'done' && !engineerChosen) setEngineerId(o.order.engineerId ? String(o.order.engineerId) : '');
   };
@@ -235,25 +261,18 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
             {t('store.engineer')}
           </label>
           <div className="store-control">
-            <select
+            <PinyinSelect
               id="issue-engineer"
               data-testid="issue-engineer"
+              options={engineerOptions(people, engineerId)}
               value={engineerId}
-              onChange={(e) => {
-                setEngineerId(e.target.value);
+              emptyLabel={t('store.noEngineer')}
+              sectionLabels={people.sectionLabels}
+              onChange={(v) => {
+                setEngineerId(v);
                 setEngineerChosen(true);
               }}
-            >
-              <option value="">{t('store.noEngineer')}</option>
-              {engineers
-                .filter((en) => en.active || String(en.id) === engineerId)
-                .map((en) => (
-                  <option key={en.id} value={String(en.id)}>
-                    {en.name}
-                    {en.region ? ` — ${en.region}` : ''}
-                  </option>
-                ))}
-            </select>
+            />
             {headerError('engineerId') && <div className="field-error">{headerError('engineerId')}</div>}
           </div>
           <label className="store-label" htmlFor="issue-remarks">

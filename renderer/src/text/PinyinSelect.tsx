@@ -35,6 +35,9 @@ interface Props {
   disabled?: boolean;
   onBlur?(): void;
   'data-testid': string;
+  /** A cell of a lines table: the table finds and focuses its cells by field. */
+  'data-field'?: string;
+  'aria-label'?: string;
   'aria-invalid'?: boolean;
   'aria-describedby'?: string;
 }

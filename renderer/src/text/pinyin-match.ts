@@ -1,5 +1,6 @@
 import { match } from 'pinyin-pro';
 import { halfWidth } from '../../../shared/money.js';
+import { fold, foldedPieces, piecesMatch } from '../../../shared/text/fold.js';
 
 // Finding a Chinese name the way a clerk types it: the characters (华信), the initials (hx) or the
 // full pinyin (huaxin, also run together with initials: huax, hxin), in any case and in
@@ -38,6 +39,9 @@ export function pinyinMatch(text: string | null | undefined, query: string): boo
   const q = normalizeQuery(query);
   if (!q) return true;
   if (!text) return false;
+  // Typed as text, it matches as the lists' search does (one rule: width and case of every
+  // script, shared/text/fold.ts); pinyin is what a picker adds to it.
+  if (piecesMatch(foldedPieces(query), fold(text))) return true;
   const pieces = q.split('*').map((p) => p.trim()).filter((p) => p.length > 0);
   if (!pieces.length) return true;
   const lower = halfWidth(text).toLowerCase();
@@ -66,9 +70,9 @@ export function pinyinRank(text: string | null | undefined, query: string): numb
   const q = normalizeQuery(query);
   if (!q) return 0;
   if (!pinyinMatch(text, query)) return -1;
+  if (fold(text ?? '').startsWith(foldedPieces(query)[0] ?? '')) return 0;
   const first = q.split('*').map((p) => p.trim()).find((p) => p.length > 0) ?? '';
   const source = halfWidth(text ?? '');
-  if (source.toLowerCase().startsWith(first)) return 0;
   if (LATIN.test(first)) {
     const hit = match(source, first.replace(/[\s']/g, ''), { precision: 'start', continuous: true, insensitive: true, v: true });
     if (hit && hit[0] === 0) return 0;
