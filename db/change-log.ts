@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DB } from './open.js';
 import type { Session } from './auth.js';
 import type { MethodName } from '../shared/contract.js';
-import type { ChangeEvent, ChangeKeys, ChangeKind } from '../shared/live.js';
+import type { CatchUpRefusal, ChangeEvent, ChangeKeys, ChangeKind } from '../shared/live.js';
 
 // The change feed (issue 10, live updates). Every write method runs, through ChangeFeed.run, in
 // one transaction with the change_log row that says what it changed (migration 011), so the
@@ -187,7 +187,7 @@ function toEvent(row: Row): ChangeEvent {
 
 export type ChangeListener = (event: ChangeEvent) => void;
 
-/** Rows kept: the log only carries changes between processes, so a day is plenty. */
+/** Rows kept: the log carries changes between processes and to desks catching up; one away longer refreshes instead. */
 const KEEP_MS = 24 * 60 * 60 * 1000;
 /** Pruned every this many writes. */
 const PRUNE_EVERY = 500;
@@ -302,6 +302,25 @@ export class ChangeFeed {
       this.pumping = false;
     }
     return out;
+  }
+
+  /**
+   * The events a desk that has seen up to `from` missed, for its catch-up: every row after
+   * `from` already handed out (up to `seq`; later ones reach it live), in seq order. Refused
+   * when there are more than `limit`, when the log no longer holds them all (pruned), or when
+   * `from` is past anything handed out (a seq of another database). Reads only.
+   */
+  catchUp(from: number, limit: number): { events: ChangeEvent[] } | { refused: CatchUpRefusal } {
+    const to = this.seq;
+    if (!Number.isSafeInteger(from) || from < 0 || from > to) return { refused: 'unknown' };
+    if (to - from > limit) return { refused: 'tooMany' };
+    if (to === from) return { events: [] };
+    const rows = this.db
+      .prepare('SELECT seq, at, method, kind, lists, keys, by_name, desk, info FROM change_log WHERE seq > ? AND seq <= ? ORDER BY seq')
+      .all(from, to) as Row[];
+    // seq has no holes, so a missing row was pruned: what is left would not tell the whole story.
+    if (rows.length !== to - from) return { refused: 'pruned' };
+    return { events: rows.map(toEvent) };
   }
 
   /** Drops rows older than a day (the seq keeps counting: AUTOINCREMENT). */

@@ -44,15 +44,42 @@ export interface ChangeEvent {
   customer?: string;
 }
 
+/**
+ * Catch-up on reconnect: a desk opens the socket with `?since=N`, N the last seq it has. When
+ * the log still holds every event after N and they are not too many, they follow the hello on
+ * this socket, in order, before any live event (`replay` says so); otherwise `replayRefused`
+ * says why and the desk falls back to "its lists may be out of date".
+ */
+export const CATCH_UP_PARAM = 'since';
+/** At most this many events are replayed to a reconnecting desk; more, and a refresh is cheaper. */
+export const CATCH_UP_LIMIT = 1000;
+/** Why a catch-up was not given: too many events, the log was pruned past them, or a seq this database never had (a restore). */
+export type CatchUpRefusal = 'tooMany' | 'pruned' | 'unknown' | 'failed';
+
 /** The data of the hello event of an authenticated socket. */
 export interface LiveHello {
   service: 'pim-aftersales';
   authenticated: boolean;
-  /** The last seq this server has sent: every later event on this socket has a larger one. */
+  /**
+   * The last seq this server has sent: every live event on this socket has a larger one. With
+   * `replay`, the events after `replay.from` up to this seq come first.
+   */
   seq?: number;
   /** This socket's own desk id (the `desk` of events this session writes). */
   desk?: string;
+  /** The catch-up asked for is given: `count` events after `from` follow this hello. */
+  replay?: { from: number; count: number };
+  /** The catch-up asked for is not given (the desk's lists may be out of date). */
+  replayRefused?: CatchUpRefusal;
 }
+
+/**
+ * The close of a socket whose session ended while it was open (logout, expiry, user disabled),
+ * or that was refused at connect: the same code, so a client knows retrying cannot help and
+ * that its user is signed out.
+ */
+export const SESSION_CLOSE_CODE = 4401;
+export const SIGNED_OUT_REASON = 'signed out';
 
 /** One owed-part record past its promised date. */
 export interface OverdueOwed {
@@ -74,6 +101,14 @@ export type LiveNotice =
 
 /** Who hears of a new urgent order: the clerks who dispatch it and the managers. */
 export const URGENT_ORDER_ROLES: readonly Role[] = ['clerk', 'manager'];
+
+/**
+ * At connect (a login, or a reconnect) a clerk's or manager's desk is also told of the urgent
+ * orders it may not have heard of: urgency urgent, still pending (not yet dispatched — urgency
+ * means immediate dispatch in the legacy flow, so a pending one still needs someone), created
+ * within this long, and not created at this same desk. The client shows each once a login.
+ */
+export const URGENT_AT_CONNECT_MS = 24 * 60 * 60 * 1000;
 
 /** Whether an owed record's responsible person is this user (names compared trimmed, case-insensitive). */
 export function isResponsible(responsible: string, displayName: string): boolean {

@@ -13,7 +13,10 @@ import { openDatabase } from '../../db/open.js';
 // user, against the real server. Desk A (the clerk) creates an urgent order: desk B's dispatch
 // list says "1 条新增/修改 — F5 刷新" and the manager is told of the urgent order once; F5 brings it.
 // With B's order window open, A changes the order: B's window says "修改于 … by …" and keeps what
-// B is typing; reload shows A's change. With auto-refresh on, B's list refreshes by itself.
+// B is typing; reload shows A's change. With auto-refresh on, B's list refreshes by itself. When
+// B's socket was away, it is sent what it missed at reconnect (counted like live changes), and
+// told "可能已过期" only when that cannot be done. A desk that logs in later is told of the urgent
+// order at login; a desk whose session is logged out elsewhere goes back to the login dialog.
 
 const root = resolve(__dirname, '../..');
 const shots = resolve(root, 'test-results/screenshots');
@@ -87,6 +90,14 @@ describe('live updates between two desks in Chromium', () => {
     dbFile = join(dir, 'demo.db');
     const demo = await finished(spawnTs('db/demo/cli.ts', ['--orders', '300', '--db', dbFile]), 120_000);
     if (demo.code !== 0) throw new Error(`demo database failed:\n${demo.output}`);
+    // A quiet start: demo orders taken in the last day may be urgent and still pending, which a
+    // clerk or manager is told of at login; here the only urgent orders are the test's own.
+    const quiet = openDatabase(dbFile);
+    try {
+      quiet.prepare("UPDATE dispatch_orders SET urgency = 'normal' WHERE urgency = 'urgent' AND status = 'pending'").run();
+    } finally {
+      quiet.close();
+    }
     server = await startServerProcess(dbFile, 0);
     browser = await launchChromium();
     a = await openDesk('clerk');
@@ -190,36 +201,59 @@ describe('live updates between two desks in Chromium', () => {
     expect(await b.getByTestId('live-notices').count()).toBe(0);
   });
 
-  it('desk B\'s list says it may be out of date after missing events (the server was away while the database changed)', async () => {
-    await listNotice(b).getByTestId('list-auto-refresh').uncheck();
+  /**
+   * Stops the server, writes orders from another process while desk B cannot hear of them
+   * (`prune`: then drops every change_log row but the newest, as the log's pruning of old rows
+   * would), starts the server again on the same port and waits for desk B to reconnect.
+   * Returns the order numbers.
+   */
+  async function writeWhileAway(customers: string[], prune: boolean): Promise<string[]> {
     const port = Number(new URL(server!.url).port);
     await server!.stop();
     await b.waitForSelector('[data-testid="message-status"][data-status="disconnected"], [data-testid="message-status"][data-status="connecting"]');
-    // Another process writes meanwhile: desk B cannot hear of it.
     const db = openDatabase(dbFile);
-    let missed = '';
+    const missed: string[] = [];
     try {
       const core = new Backend(db);
       const { token } = await core.call('auth.login', { username: 'clerk', password: 'demo123' });
       const one = (sql: string) => db.prepare(sql).pluck().get() as number;
-      missed = (
-        await core.call(
+      for (const customer of customers) {
+        const created = await core.call(
           'dispatch.create',
           {
             order: {
-              contractId: null, customer: '离线期间的客户', regionId: one('SELECT id FROM sales_regions WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1'),
+              contractId: null, customer, regionId: one('SELECT id FROM sales_regions WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1'),
               taskTypeId: one('SELECT id FROM task_types WHERE active = 1 ORDER BY id LIMIT 1'), warranty: false, contact: '李工', phone: '13900139000',
               problem: '离线测试', urgency: 'normal', expectedAt: null, engineerId: null,
             },
           },
           token,
-        )
-      ).orderNo;
+        );
+        missed.push(created.orderNo);
+      }
+      if (prune) db.prepare('DELETE FROM change_log WHERE seq < (SELECT max(seq) FROM change_log)').run();
     } finally {
       db.close();
     }
     server = await startServerProcess(dbFile, port);
     await b.waitForSelector('[data-testid="message-status"][data-status="connected"]', { timeout: 40_000 });
+    return missed;
+  }
+
+  it('desk B is sent what it missed while its socket was away (the server was down while the database changed), counted like live changes', async () => {
+    await listNotice(b).getByTestId('list-auto-refresh').uncheck();
+    const [missed] = await writeWhileAway(['离线期间的客户'], false);
+    await b.waitForSelector('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"][data-count="1"]');
+    await expect(listNotice(b).getAttribute('data-stale')).resolves.toBe('false');
+    expect(await b.getByTestId('list-change-text').innerText()).toBe('1 条新增/修改 — F5 刷新');
+    expect(await rowKeys(b)).not.toContain(missed);
+    await b.keyboard.press('F5');
+    await b.waitForFunction((no) => (document.querySelector('[data-testid="module-view-dispatch"] [data-testid="data-grid"]')?.getAttribute('data-row-keys') ?? '').includes(no), missed);
+    await b.waitForSelector('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"][data-count="0"]');
+  }, 90_000);
+
+  it('desk B\'s list says it may be out of date when what it missed can no longer be sent (the log was pruned)', async () => {
+    const [missed] = await writeWhileAway(['离线期间的客户（日志已清理）', '离线期间的客户（最新）'], true);
     await b.waitForSelector('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"][data-stale="true"]');
     expect(await b.getByTestId('list-change-text').innerText()).toContain('可能已过期');
     expect(await rowKeys(b)).not.toContain(missed);
@@ -228,4 +262,20 @@ describe('live updates between two desks in Chromium', () => {
     await b.waitForSelector('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"][data-stale="false"]');
     expect(await rowKeys(b)).toContain(missed);
   }, 90_000);
+
+  it('a manager who logs in after the urgent order was made is told of it at login; logged out elsewhere, that desk returns to the login dialog', async () => {
+    const c = await openDesk('manager');
+    const notice = c.locator(`[data-testid="live-notice"][data-key="urgent:${orderNo}"]`);
+    await notice.waitFor();
+    expect(await notice.innerText()).toContain('实时客户（紧急）');
+    expect(await c.locator('[data-testid="live-notice"][data-type="urgentOrder"]').count()).toBe(1);
+
+    // The session ends at another place (here: a logout with its token): the socket is closed
+    // "signed out" and the desk goes back to the login dialog saying so.
+    const { token } = JSON.parse((await c.evaluate(() => sessionStorage.getItem('pim.session'))) ?? '{}') as { token: string };
+    const res = await fetch(`${server!.url}/api/auth.logout`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{}' });
+    expect(res.status).toBe(200);
+    await c.getByTestId('login-notice').waitFor();
+    expect(await c.getByTestId('login-notice').innerText()).toBe('尚未登录或登录已失效，请重新登录。');
+  }, 60_000);
 });

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../server/http-server.js';
 import { openDatabase, type DB } from '../../db/open.js';
-import type { ChangeEvent, LiveNotice } from '../../shared/live.js';
+import type { ChangeEvent, LiveHello, LiveNotice } from '../../shared/live.js';
 import { LiveFeed } from '../../renderer/src/live/feed.js';
 import { makeDemoDb } from '../helpers/demo-db.js';
 import { startServerProcess } from '../helpers/spawn.js';
@@ -12,7 +13,10 @@ import { startServerProcess } from '../helpers/spawn.js';
 // sockets. What one desk writes reaches the other over the message socket, in commit order,
 // once, with a seq that increases by one; a socket dropped and reopened learns from the hello
 // that it missed events; a second server process on the same database relays the same events
-// with the same seq (the change_log table); the notices reach only whom they concern.
+// with the same seq (the change_log table); the notices reach only whom they concern. A desk
+// that reconnects with the last seq it has is sent exactly what it missed, first, once (or told
+// it may be out of date when that cannot be done); a socket whose session ends is closed
+// "signed out"; a clerk or manager who connects after an urgent order was made is told of it.
 
 let server: RunningServer;
 let dir: string;
@@ -27,23 +31,27 @@ interface Message {
 /** One desk on the message socket: every message it received, in order. */
 class Desk {
   readonly messages: Message[] = [];
+  /** How the server closed the socket, once it has. */
+  closedWith: { code: number; reason: string } | null = null;
   private constructor(private readonly ws: WebSocket) {}
 
-  static open(baseUrl: string, token: string): Promise<Desk> {
+  /** `since`: the last seq the desk has (a reconnect asking for what it missed). */
+  static open(baseUrl: string, token: string, since?: number): Promise<Desk> {
     return new Promise((done, fail) => {
-      const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws?token=${encodeURIComponent(token)}`);
+      const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws?token=${encodeURIComponent(token)}${since === undefined ? '' : `&since=${since}`}`);
       const desk = new Desk(ws);
       ws.on('message', (raw) => {
         const message = JSON.parse(String(raw)) as Message;
         desk.messages.push(message);
         if (message.event === 'hello') done(desk);
       });
+      ws.on('close', (code, reason) => (desk.closedWith = { code, reason: String(reason) }));
       ws.once('error', fail);
     });
   }
 
-  get hello(): { seq: number; desk: string; authenticated: boolean } {
-    return this.messages[0].data as { seq: number; desk: string; authenticated: boolean };
+  get hello(): LiveHello & { seq: number; desk: string } {
+    return this.messages[0].data as unknown as LiveHello & { seq: number; desk: string };
   }
 
   changes(filter: (e: ChangeEvent) => boolean = () => true): ChangeEvent[] {
@@ -119,7 +127,14 @@ const token: Record<string, string> = {};
 
 beforeAll(async () => {
   ({ dir, file: dbFile } = await makeDemoDb(60));
-  server = await startServer({ dbFile, port: 0, host: '127.0.0.1', log: () => {}, live: { pollMs: 100, overdueCheckMs: 200 } });
+  server = await startServer({
+    dbFile,
+    port: 0,
+    host: '127.0.0.1',
+    log: () => {},
+    // A small catch-up limit, so "too many to replay" takes a few writes; sessions checked often.
+    live: { pollMs: 100, overdueCheckMs: 200, catchUpLimit: 5, sessionCheckMs: 200 },
+  });
   direct = openDatabase(dbFile);
   for (const u of ['clerk', 'manager', 'warehouse']) token[u] = await login(u);
 });
@@ -256,6 +271,148 @@ describe('live updates between two desks', () => {
   });
 });
 
+describe('catch-up on reconnect', () => {
+  it('sends a desk that reconnects with its last seq exactly the events it missed, in order, once, before live ones', async () => {
+    const a = await Desk.open(server.url, token.manager);
+    const b = await Desk.open(server.url, token.clerk);
+    const feed = a.feed();
+    const { orderNo } = await call('dispatch.create', { order: orderInput('补发测试') }, token.clerk);
+    await a.waitFor(() => a.changes(), (x) => x.length === 1);
+    a.feed(feed);
+    const listSince = feed.tick; // a list that queried now
+    const lastSeen = feed.lastSeq!;
+    await a.close();
+    feed.disconnected();
+
+    // Desk B changes the order while desk A is away.
+    await call('dispatch.update', { orderNo, rowVersion: 1, order: { ...orderInput('补发测试'), problem: '断线期间修改' } }, token.clerk);
+    await call('dispatch.saveFees', { orderNo, rowVersion: 2, lines: [{ feeType: 'travel', amountFen: 5000, payer: 'customer', settled: false, settledOn: null, remarks: '' }] }, token.clerk);
+    await call('dispatch.setStatus', { orderNo, rowVersion: 3, status: 'dispatched' }, token.clerk);
+    const missed = await b.waitFor(() => b.changes((e) => e.seq > lastSeen), (x) => x.length === 3);
+
+    const again = await Desk.open(server.url, token.manager, lastSeen);
+    expect(again.hello.replay).toEqual({ from: lastSeen, count: 3 });
+    expect(again.hello.replayRefused).toBeUndefined();
+    expect(again.hello.seq).toBe(lastSeen + 3);
+    // A write after the reconnect arrives live, after the replayed ones.
+    const next = await call('dispatch.create', { order: orderInput('重连后新增') }, token.clerk);
+    await again.waitFor(() => again.changes(), (x) => x.length >= 4);
+    await sleep(300); // nothing more arrives: each once
+    const got = again.changes();
+    expect(got.map((e) => e.seq)).toEqual([lastSeen + 1, lastSeen + 2, lastSeen + 3, lastSeen + 4]);
+    expect(got.map((e) => e.method)).toEqual(['dispatch.update', 'dispatch.saveFees', 'dispatch.setStatus', 'dispatch.create']);
+    // Replayed as they were sent live to desk B.
+    expect(got.slice(0, 3)).toEqual(missed);
+    expect(got[3].keys.orderNos).toEqual([next.orderNo]);
+    // The replayed events come right after the hello, before anything else on the socket.
+    expect(again.messages.slice(1, 4).map((m) => (m.data as unknown as ChangeEvent).seq)).toEqual([lastSeen + 1, lastSeen + 2, lastSeen + 3]);
+
+    // The renderer's feed counts them as if live, and the list is not "may be out of date".
+    again.feed(feed);
+    expect(feed.staleSince(listSince)).toBe(false);
+    expect(feed.missed).toBe(0);
+    expect(feed.countFor('dispatch', listSince)).toBe(4);
+    expect(feed.countFor('fees', listSince)).toBe(3);
+    expect(feed.orderChange(orderNo, listSince)?.method).toBe('dispatch.setStatus');
+
+    // Reconnecting again with nothing missed: an empty replay, no events.
+    const third = await Desk.open(server.url, token.manager, lastSeen + 4);
+    expect(third.hello.replay).toEqual({ from: lastSeen + 4, count: 0 });
+    await sleep(200);
+    expect(third.changes()).toEqual([]);
+    for (const d of [again, b, third]) await d.close();
+  });
+
+  it('falls back to "may be out of date" when the missed events are too many, pruned, or unknown', async () => {
+    const a = await Desk.open(server.url, token.manager);
+    const feed = a.feed();
+    const listSince = feed.tick;
+    const lastSeen = feed.lastSeq!;
+    await a.close();
+    feed.disconnected();
+    // More than the server's limit (5 in this test) while away.
+    for (let i = 0; i < 6; i++) await call('dispatch.create', { order: orderInput(`批量${i}`) }, token.clerk);
+    const again = await Desk.open(server.url, token.manager, lastSeen);
+    expect(again.hello.replayRefused).toBe('tooMany');
+    expect(again.hello.replay).toBeUndefined();
+    expect(again.hello.seq).toBe(lastSeen + 6);
+    await sleep(200);
+    expect(again.changes()).toEqual([]);
+    again.feed(feed);
+    expect(feed.staleSince(listSince)).toBe(true);
+    expect(feed.missed).toBe(6);
+    await again.close();
+
+    // Few enough, but the log no longer holds the first of them (pruned).
+    const from = again.hello.seq;
+    await call('dispatch.create', { order: orderInput('已清理1') }, token.clerk);
+    await call('dispatch.create', { order: orderInput('已清理2') }, token.clerk);
+    direct.prepare('DELETE FROM change_log WHERE seq = ?').run(from + 1);
+    const pruned = await Desk.open(server.url, token.manager, from);
+    expect(pruned.hello.replayRefused).toBe('pruned');
+    await sleep(200);
+    expect(pruned.changes()).toEqual([]);
+
+    // A seq this database never had (the desk last talked to another, or a restored one).
+    const unknown = await Desk.open(server.url, token.manager, pruned.hello.seq + 100);
+    expect(unknown.hello.replayRefused).toBe('unknown');
+    const restored = new LiveFeed();
+    restored.hello({ authenticated: true, seq: pruned.hello.seq + 100, desk: 'x' });
+    unknown.feed(restored);
+    expect(restored.staleSince(0)).toBe(true);
+    await pruned.close();
+    await unknown.close();
+  });
+});
+
+describe('sockets and sessions', () => {
+  const hashOf = (t: string) => createHash('sha256').update(t).digest('hex');
+
+  it('closes a desk\'s socket "signed out" when its session is logged out, and leaves the user\'s other desks open', async () => {
+    const mine = await login('clerk');
+    const a = await Desk.open(server.url, mine);
+    const other = await Desk.open(server.url, token.clerk); // the same user at another desk
+    await call('auth.logout', {}, mine);
+    const closed = await a.waitFor(() => a.closedWith, (c) => c !== null);
+    expect(closed).toEqual({ code: 4401, reason: 'signed out' });
+    // The other desk still hears of writes.
+    const { orderNo } = await call('dispatch.create', { order: orderInput('登出后') }, token.clerk);
+    await other.waitFor(() => other.changes((e) => e.keys.orderNos?.[0] === orderNo), (x) => x.length === 1);
+    expect(other.closedWith).toBeNull();
+    // The ended session cannot open a socket again.
+    const refused = await Desk.open(server.url, mine);
+    expect(refused.hello.authenticated).toBe(false);
+    expect(await refused.waitFor(() => refused.closedWith, (c) => c !== null)).toMatchObject({ code: 4401 });
+    await other.close();
+  });
+
+  it('closes the socket of a session that expired or whose user was disabled, at the next check', async () => {
+    const expiring = await login('warehouse');
+    const a = await Desk.open(server.url, expiring);
+    const b = await Desk.open(server.url, token.warehouse);
+    // The session runs out while the socket is open (no call extends it).
+    direct.prepare("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE token_hash = ?").run(hashOf(expiring));
+    expect(await a.waitFor(() => a.closedWith, (c) => c !== null, 10_000)).toEqual({ code: 4401, reason: 'signed out' });
+
+    // A user disabled by an administrator: every desk of that user is signed out.
+    const disabledId = one<number>("SELECT id FROM users WHERE username = 'manager'");
+    const m1 = await Desk.open(server.url, await login('manager'));
+    const m2 = await Desk.open(server.url, await login('manager'));
+    direct.prepare('UPDATE users SET active = 0 WHERE id = ?').run(disabledId);
+    try {
+      for (const d of [m1, m2]) expect(await d.waitFor(() => d.closedWith, (c) => c !== null, 10_000)).toEqual({ code: 4401, reason: 'signed out' });
+    } finally {
+      direct.prepare('UPDATE users SET active = 1 WHERE id = ?').run(disabledId);
+    }
+    // Checking reads only: the warehouse desk whose session lasts stays open, and its expiry was not moved.
+    const before = one<string>('SELECT expires_at FROM sessions WHERE token_hash = ?', hashOf(token.warehouse));
+    await sleep(500);
+    expect(b.closedWith).toBeNull();
+    expect(one<string>('SELECT expires_at FROM sessions WHERE token_hash = ?', hashOf(token.warehouse))).toBe(before);
+    await b.close();
+  });
+});
+
 describe('notices', () => {
   it('tells clerks and managers of a new urgent order, once, and not the warehouse or the desk that made it', async () => {
     const maker = await Desk.open(server.url, token.clerk);
@@ -265,7 +422,10 @@ describe('notices', () => {
     const { orderNo } = await call('dispatch.create', { order: orderInput('紧急客户', 'urgent') }, token.clerk);
     await call('dispatch.create', { order: orderInput('普通客户') }, token.clerk);
     for (const desk of [otherClerk, manager]) {
-      const got = await desk.waitFor(() => desk.notices().filter((n) => n.type === 'urgentOrder'), (x) => x.length >= 1);
+      // (Urgent orders made earlier in this file may also be told at connect: only this one counts here.)
+      const got = await desk.waitFor(() => desk.notices().filter((n) => n.type === 'urgentOrder' && n.orderNo === orderNo), (x) => x.length >= 1);
+      await sleep(200);
+      expect(desk.notices().filter((n) => n.type === 'urgentOrder' && n.orderNo === orderNo)).toEqual(got);
       expect(got).toEqual([expect.objectContaining({ type: 'urgentOrder', key: `urgent:${orderNo}`, orderNo, customer: '紧急客户', by: '陈晓燕' })]);
     }
     await keeper.waitFor(() => keeper.changes(), (x) => x.length >= 2);
@@ -309,5 +469,32 @@ describe('notices', () => {
     expect(clerk.notices().some((n) => n.type === 'owedOverdue' && n.owed.id === id)).toBe(false);
     await keeper.close();
     await clerk.close();
+  });
+  it('tells a clerk or manager who connects after an urgent order was made, once, while it still waits for dispatch', async () => {
+    const maker = await Desk.open(server.url, token.clerk);
+    const { orderNo } = await call('dispatch.create', { order: orderInput('登录前的紧急客户', 'urgent') }, token.clerk);
+    // Not told: an urgent order already dispatched, one made two days ago, a normal one.
+    const dispatched = (await call('dispatch.create', { order: orderInput('已派工的紧急客户', 'urgent') }, token.clerk)).orderNo as string;
+    await call('dispatch.setStatus', { orderNo: dispatched, rowVersion: 1, status: 'dispatched' }, token.clerk);
+    const old = (await call('dispatch.create', { order: orderInput('前天的紧急客户', 'urgent') }, token.clerk)).orderNo as string;
+    direct.prepare('UPDATE dispatch_orders SET created_at = ? WHERE order_no = ?').run(new Date(Date.now() - 2 * 86_400_000).toISOString(), old);
+    const normal = (await call('dispatch.create', { order: orderInput('登录前的普通客户') }, token.clerk)).orderNo as string;
+    await maker.close();
+
+    // Desks that log in now, and the desk that made it reconnecting.
+    const manager = await Desk.open(server.url, await login('manager'));
+    const clerk = await Desk.open(server.url, await login('clerk'));
+    const keeper = await Desk.open(server.url, await login('warehouse'));
+    const makerAgain = await Desk.open(server.url, token.clerk);
+    const urgentOf = (d: Desk) => d.notices().filter((n) => n.type === 'urgentOrder');
+    for (const desk of [manager, clerk]) await desk.waitFor(() => urgentOf(desk), (x) => x.some((n) => n.type === 'urgentOrder' && n.orderNo === orderNo));
+    await sleep(300);
+    for (const desk of [manager, clerk]) {
+      const got = urgentOf(desk).filter((n) => n.type === 'urgentOrder' && [orderNo, dispatched, old, normal].includes(n.orderNo));
+      expect(got).toEqual([{ type: 'urgentOrder', key: `urgent:${orderNo}`, orderNo, customer: '登录前的紧急客户', by: '陈晓燕', at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) }]);
+    }
+    expect(urgentOf(keeper)).toEqual([]);
+    expect(urgentOf(makerAgain).some((n) => n.type === 'urgentOrder' && n.orderNo === orderNo)).toBe(false);
+    for (const d of [manager, clerk, keeper, makerAgain]) await d.close();
   });
 });

@@ -73,6 +73,56 @@ describe('an open list counts changes since its last query', () => {
     expect(feed.event(change(16, ['dispatch']))).toBe('new');
   });
 
+  it('counts the events a reconnect replays as if live, and is not out of date', () => {
+    const feed = connected(10);
+    feed.event(change(11, ['dispatch']));
+    const since = feed.tick;
+    feed.disconnected();
+    // The socket asks to resume after the last seq it has.
+    expect(feed.resumeFrom()).toBe(11);
+    feed.hello({ authenticated: true, seq: 14, desk: ME, replay: { from: 11, count: 3 } });
+    expect(feed.staleSince(since)).toBe(false);
+    expect(feed.event(change(12, ['dispatch']))).toBe('new');
+    expect(feed.event(change(13, ['fees'], { desk: ME }))).toBe('new');
+    expect(feed.event(change(14, ['dispatch', 'content']))).toBe('new');
+    // Live again: the next one continues without a gap; a replayed one seen twice is dropped.
+    expect(feed.event(change(15, ['dispatch']))).toBe('new');
+    expect(feed.event(change(14, ['dispatch']))).toBe('duplicate');
+    expect(feed.countFor('dispatch', since)).toBe(3);
+    expect(feed.countFor('fees', since)).toBe(0); // its own desk's write
+    expect(feed.countFor('content', since)).toBe(1);
+    expect(feed.staleSince(since)).toBe(false);
+    expect(feed.missed).toBe(0);
+    expect(feed.resumeFrom()).toBe(15);
+  });
+
+  it('is out of date when a reconnect\'s catch-up is refused, or replays from elsewhere than where it is', () => {
+    const refused = connected(10);
+    refused.disconnected();
+    refused.hello({ authenticated: true, seq: 2000, desk: ME, replayRefused: 'tooMany' });
+    expect(refused.staleSince(0)).toBe(true);
+    expect(refused.missed).toBe(1990);
+    expect(refused.event(change(2001, ['dispatch']))).toBe('new');
+
+    const elsewhere = connected(10);
+    elsewhere.disconnected();
+    elsewhere.hello({ authenticated: true, seq: 14, desk: ME, replay: { from: 8, count: 6 } });
+    expect(elsewhere.staleSince(0)).toBe(true);
+    // What follows up to the hello's seq was covered by the refresh the stale notice asks for.
+    expect(elsewhere.event(change(12, ['dispatch']))).toBe('duplicate');
+
+    // A hole inside a replay is still a gap.
+    const holed = connected(10);
+    holed.hello({ authenticated: true, seq: 13, desk: ME, replay: { from: 10, count: 3 } });
+    expect(holed.event(change(11, ['dispatch']))).toBe('new');
+    expect(holed.event(change(13, ['dispatch']))).toBe('gap');
+    expect(holed.missed).toBe(1);
+  });
+
+  it('asks for no catch-up before its first hello', () => {
+    expect(new LiveFeed().resumeFrom()).toBeNull();
+  });
+
   it('treats a seq going back (a restored database) as out of date too', () => {
     const feed = connected(50);
     feed.hello({ authenticated: true, seq: 20, desk: ME });

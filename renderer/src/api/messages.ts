@@ -22,6 +22,8 @@ export class MessageConnection {
     private readonly onSessionRejected: () => void = () => {},
     /** The hello of an accepted session (live updates: the server's last seq and this desk's id). */
     private readonly onHello: (data: Record<string, unknown>) => void = () => {},
+    /** The last seq this desk has, asked at each (re)connect so the server sends what was missed (live updates). */
+    private readonly resumeFrom: () => number | null = () => null,
   ) {
     this.open();
   }
@@ -31,7 +33,8 @@ export class MessageConnection {
     this.onStatus('connecting');
     let socket: WebSocket;
     try {
-      socket = new WebSocket(`${endpointUrl(this.endpoint, 'ws')}/ws?token=${encodeURIComponent(this.token)}`);
+      const since = this.resumeFrom();
+      socket = new WebSocket(`${endpointUrl(this.endpoint, 'ws')}/ws?token=${encodeURIComponent(this.token)}${since === null ? '' : `&since=${since}`}`);
     } catch {
       this.scheduleRetry();
       return;

@@ -76,8 +76,9 @@ export function LiveUpdatesProvider({ client, settings, user, onStatus, children
     const token = client.sessionToken;
     if (server) {
       if (!token) return;
-      // A refused session is confirmed through the contract, whose session-lost handling then
-      // brings the login dialog back with the reason.
+      // A refused session, or one that ended while the socket was open (closed "signed out"),
+      // is confirmed through the contract, whose session-lost handling then brings the login
+      // dialog back with the reason.
       const connection = new MessageConnection(
         settings.message,
         token,
@@ -93,6 +94,8 @@ export function LiveUpdatesProvider({ client, settings, user, onStatus, children
           void client.call('auth.me', {}).catch(() => {});
         },
         (hello) => feed.hello(hello as Partial<LiveHello>),
+        // A reconnect asks for the events missed since the last one this desk has.
+        feed.resumeFrom,
       );
       return () => connection.close();
     }

@@ -2,8 +2,12 @@ import type { ChangeEvent, LiveHello } from '../../../shared/live.js';
 
 // The desk's side of the change feed (issue 10), free of React and the DOM so it is unit-tested:
 // the events received, in order, each once; whether some were missed (a seq gap, or a hello
-// after a reconnect whose seq is past the last one seen); and, for an open list or order window,
-// what arrived since it last read its rows.
+// after a reconnect whose seq is past the last one seen and that brings no catch-up); and, for
+// an open list or order window, what arrived since it last read its rows.
+//
+// A reconnect asks for what was missed (the socket's `since` is lastSeq): when the server
+// replays it, the events follow the hello and are counted like live ones; only when it cannot
+// (too many, pruned) are the lists told they may be out of date.
 //
 // Positions are local "ticks": each accepted event and each detected gap gets the next tick. A
 // list remembers the tick at which its query started; what came after is news to it.
@@ -55,13 +59,22 @@ export class LiveFeed {
     this.missed += Math.max(0, missed);
   }
 
-  /** The hello of an accepted session: its seq against the last one seen says whether events were missed meanwhile. */
+  /** The seq to ask the server to resume after at the next (re)connect; null before the first hello. */
+  resumeFrom = (): number | null => this.lastSeq;
+
+  /**
+   * The hello of an accepted session: its seq against the last one seen says whether events
+   * were missed meanwhile — unless the server replays them from exactly where this desk is.
+   */
   hello(data: Partial<LiveHello> | null | undefined): void {
     if (!data || data.authenticated === false) return;
     if (typeof data.desk === 'string') this.desk = data.desk;
     this.connected = true;
     const seq = typeof data.seq === 'number' ? data.seq : null;
-    if (seq !== null) {
+    // With a replay from exactly here the missed events follow this hello, in order: lastSeq
+    // stays where it is so that they are taken as new (and a hole among them is still a gap).
+    const replayed = seq !== null && this.lastSeq !== null && data.replay?.from === this.lastSeq && seq >= this.lastSeq;
+    if (seq !== null && !replayed) {
       // Past the last one: events were sent while this desk was away. Before it: the database
       // was replaced (a restore) — what the lists show cannot be trusted either.
       if (this.lastSeq !== null && seq !== this.lastSeq) this.markGap(seq - this.lastSeq);
