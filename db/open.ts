@@ -12,7 +12,8 @@ const registered = new WeakSet<DB>();
 /**
  * The SQL functions of the text rules (shared/text): pim_fold(text) — the folded text every
  * `contains` is matched against — and pim_sortkey(text) — the order of text columns — with
- * pim_sortprimary(text), its primary part (stored by the sort-key tables). Registered
+ * pim_sortprimary(text), its primary part (the sort-key tables of migration 009 stored it, and
+ * their triggers call it until migration 011 replaces them with whole keys). Registered
  * on every connection this program opens (openDatabase, read-only ones, export readers).
  *
  * The triggers that keep the search index and the stored sort keys call them, so a connection
@@ -29,7 +30,7 @@ export function registerTextFunctions(db: DB): DB {
     return t === null ? null : fold(t);
   });
   db.function('pim_sortkey', { deterministic: true }, (v: unknown) => sortKey(text(v)));
-  // The primary part of the key, stored in the sort-key tables (the folded text follows at query time).
+  // The primary part of the key: what migration 009's sort-key triggers store (see above).
   db.function('pim_sortprimary', { deterministic: true }, (v: unknown) => sortKeyPrimary(text(v)));
   registered.add(db);
   return db;

@@ -2,6 +2,7 @@ import { ServiceError } from '../shared/errors.js';
 import { ANY_FIELD, type Condition, type ParsedQueryRequest, type SortSpec } from '../shared/query.js';
 import type { ColumnDef, ModuleDef, SearchIndexDef } from '../shared/modules/types.js';
 import { analysePattern, foldedMatchSql, type TextPattern } from './search/pattern.js';
+import { enumOrderSql } from './search/index-sql.js';
 import { listIndexOf, storedSortKey } from './search/indexes.js';
 
 export { wildcardToLike } from './search/pattern.js';
@@ -57,8 +58,6 @@ export function textTerm(def: ModuleDef, fields: readonly string[], pattern: Tex
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
-
-const sqlText = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 function invalid(path: string, message: string): never {
   throw new ServiceError('INVALID_PARAMS', message, { issues: [{ path, message }] });
@@ -211,10 +210,7 @@ function compileCondition(def: ModuleDef, c: Condition, path: string, params: un
  * `value` is the SQL of the value.
  */
 export function orderKeySql(col: ColumnDef, value: string): string {
-  if (col.type === 'enum' && col.enumValues) {
-    const whens = col.enumValues.map((v, i) => `WHEN ${sqlText(v)} THEN ${i}`).join(' ');
-    return `CASE WHEN ${value} IS NULL OR ${value} = '' THEN -1 ELSE CASE ${value} ${whens} ELSE ${col.enumValues.length} END END`;
-  }
+  if (col.type === 'enum' && col.enumValues) return enumOrderSql(value, col.enumValues);
   if (col.type === 'text' || col.type === 'enum') return `pim_sortkey(${value})`;
   return value;
 }
@@ -244,12 +240,11 @@ export function compileQuery(def: ModuleDef, req: ParsedQueryRequest, choose: Pl
   let sortTable: string | undefined;
   const order = sort.map((s, i) => {
     const col = columnOf(def, s.field, `sort.${i}.field`);
-    const stored = col.type === 'text' ? storedSortKey(def, col.field) : undefined;
+    const stored = storedSortKey(def, col.field);
     const dir = s.dir === 'desc' ? 'DESC' : 'ASC';
     if (!stored) return `${orderKeySql(col, quoteIdent(s.field))} ${dir}`;
-    // The stored primary part walks the index; equal ones by the folded text (the key's rest).
     sortTable = stored.table;
-    return `${quoteIdent(stored.column)} ${dir}, pim_fold(${quoteIdent(s.field)}) ${dir}`;
+    return `${quoteIdent(stored.column)} ${dir}`;
   });
   // A unique tie-breaker keeps the 200 rows stable between refreshes (the sort table's `sid` is
   // the row's id: with it the table's index (sk_<field>, sid) gives the whole order).
@@ -257,6 +252,6 @@ export function compileQuery(def: ModuleDef, req: ParsedQueryRequest, choose: Pl
   const view = `${quoteIdent(def.view!)} AS v`;
   const from = sortTable ? `${view} JOIN ${quoteIdent(sortTable)} ON ${quoteIdent('sid')} = v.${quoteIdent('id')}` : view;
   const first = sort[0] && def.columns.find((c) => c.field === sort[0].field);
-  const walks = first?.type === 'text' && storedSortKey(def, first.field) ? storedSortKey(def, first.field)!.table : undefined;
+  const walks = first ? storedSortKey(def, first.field)?.table : undefined;
   return { from, where, params, orderBy: order.join(', '), sortTable: walks };
 }

@@ -8,6 +8,7 @@ import { warehouse } from './007_warehouse.js';
 import { loginThrottle } from './008_login_throttle.js';
 import { foldedSearch } from './009_folded_search.js';
 import { changeLog } from './010_change_log.js'; // live updates (change feed)
+import { sortKeys } from './011_sort_keys.js';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. A database's PRAGMA user_version is the last one applied. */
-export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse, loginThrottle, foldedSearch, changeLog];
+export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse, loginThrottle, foldedSearch, changeLog, sortKeys];

@@ -18,12 +18,14 @@ import type { SearchIndexDef } from '../../shared/modules/types.js';
 //                  listed with their row counts by the fts5vocab table `<fts>_vocab`, ORed.
 //                  For a one-piece quick search of 1–3 characters those rows are exactly the
 //                  matches (the piece cannot span the separator): counted from the index alone.
-// Sort keys (shared/text/sort-key.ts): a table `sid, sk_<field> …` of the keys' primary parts
-// (pim_sortprimary: pinyin, folded letters, numbers) with an index (sk_<field>, sid) per field, so
-// a list sorted by such a column is walked in order; rows with the same primary part are ordered
-// at query time by their folded text (the rest of the key), then by id.
+// Sort keys: a table `sid, sk_<field> …` with an index (sk_<field>, sid) per field, so a list
+// sorted by such a column is walked in order, the index giving the whole order (key, then id). A
+// text column's key is its sort key (shared/text/sort-key.ts, pim_sortkey: pinyin, folded
+// letters, numbers by value, then the folded text); other columns have a key written in SQL
+// (`keys`): an enum's position, a number or a date, empty values first (see sortKeyOfColumn).
+// (Migration 009 stored the primary part only, pim_sortprimary; migration 011 rebuilt them.)
 //
-// pim_fold and pim_sortprimary are registered by db/open.ts on every connection of this program; a
+// pim_fold and pim_sortkey are registered by db/open.ts on every connection of this program; a
 // connection without them (the sqlite3 shell) cannot write the watched tables — intended: the
 // write fails rather than leaving the index out of step with the rows.
 //
@@ -46,7 +48,7 @@ export interface ListIndexSpec {
   /**
    * Base table (alias `o` in `from`). The list's view shows exactly one row per row of it (only
    * LEFT JOINs on unique keys, no filter), so an unfiltered list is counted on this table
-   * (tests/unit/query-count.test.ts holds every view to that).
+   * (tests/unit/query-plans.test.ts holds every view to that).
    */
   table: string;
   /** The search index: names and fields. */
@@ -59,14 +61,38 @@ export interface ListIndexSpec {
   watch?: readonly string[];
   uniqueKeys?: readonly (readonly string[])[];
   dependents?: readonly IndexDependent[];
-  /** Stored sort keys: their table and fields (expressions as for the index). */
-  sort?: { table: string; fields: readonly string[]; watch?: readonly string[]; dependents?: readonly IndexDependent[] };
+  /**
+   * Stored sort keys: their table and fields (expressions as for the index); `keys` the SQL of a
+   * non-text field's key over `from` (a text field's is pim_sortkey of its expression).
+   */
+  sort?: {
+    table: string;
+    fields: readonly string[];
+    keys?: Readonly<Record<string, string>>;
+    watch?: readonly string[];
+    dependents?: readonly IndexDependent[];
+  };
+}
+
+/** A base row's sort key of a column that is not text, in SQL over `value` (NULL and '' first). */
+export function sortKeyOfColumn(type: string, value: string, enumValues?: readonly string[]): string {
+  if (type === 'enum' && enumValues) return enumOrderSql(value, enumValues);
+  // Dates are ISO text; numbers, money and yes/no are numbers (-inf stands for empty).
+  if (type === 'date' || type === 'datetime') return `coalesce(${value}, '')`;
+  return `coalesce(${value}, -9e999)`;
+}
+
+/** An enum's position in its definition: empty first (-1), unknown values last. */
+export function enumOrderSql(value: string, enumValues: readonly string[]): string {
+  const whens = enumValues.map((v, i) => `WHEN '${v.replace(/'/g, "''")}' THEN ${i}`).join(' ');
+  return `CASE WHEN ${value} IS NULL OR ${value} = '' THEN -1 ELSE CASE ${value} ${whens} ELSE ${enumValues.length} END END`;
 }
 
 export const FTS_TERMINATOR = "char(31, 31)";
 
 const expr = (spec: ListIndexSpec, field: string) => spec.exprs?.[field] ?? `o.${field}`;
 const sourceFrom = (spec: ListIndexSpec) => spec.from ?? `${spec.table} o`;
+const sortKeySql = (spec: ListIndexSpec, field: string) => spec.sort?.keys?.[field] ?? `pim_sortkey(${expr(spec, field)})`;
 const joinedText = (fields: readonly string[], r: string) => fields.map((c) => `ifnull(${r}${c}, '')`).join(' || char(31) || ');
 
 function createSql(spec: ListIndexSpec): string {
@@ -94,7 +120,7 @@ function createSortSql(spec: ListIndexSpec): string {
   return `
 CREATE TABLE ${sort.table} (
   sid INTEGER PRIMARY KEY,
-${sort.fields.map((c) => `  sk_${c} TEXT NOT NULL DEFAULT ''`).join(',\n')}
+${sort.fields.map((c) => `  sk_${c} ${sort.keys?.[c] ? '' : 'TEXT '}NOT NULL DEFAULT ''`).join(',\n')}
 );
 ${sort.fields.map((c) => `CREATE INDEX ${sort.table}_${c} ON ${sort.table}(sk_${c}, sid);`).join('\n')}`;
 }
@@ -116,7 +142,7 @@ function fillSortSql(spec: ListIndexSpec, after: boolean): string {
   const w = after ? ' WHERE o.id > ?' : '';
   return `
 INSERT INTO ${sort.table} (sid, ${sort.fields.map((c) => `sk_${c}`).join(', ')}) SELECT o.id, ${sort.fields
-    .map((c) => `pim_sortprimary(${expr(spec, c)})`)
+    .map((c) => sortKeySql(spec, c))
     .join(', ')} FROM ${sourceFrom(spec)}${w};`;
 }
 
@@ -141,7 +167,7 @@ function rememberSort(spec: ListIndexSpec, ids: string): string {
   const sort = spec.sort!;
   return `
   INSERT INTO ${sort.table} (sid, ${sort.fields.map((c) => `sk_${c}`).join(', ')}) SELECT o.id, ${sort.fields
-    .map((c) => `pim_sortprimary(${expr(spec, c)})`)
+    .map((c) => sortKeySql(spec, c))
     .join(', ')} FROM ${sourceFrom(spec)} WHERE o.id IN (${ids});`;
 }
 
@@ -221,6 +247,17 @@ export function listSortSql(spec: ListIndexSpec): string {
       (ids) => rememberSort(spec, ids),
     )
   );
+}
+
+/**
+ * Drops a list's stored sort keys: the table and its triggers, as any earlier definition named
+ * them (the dependents' triggers by position and table: up to `maxDependents` of `depTables`).
+ */
+export function dropSortSql(spec: ListIndexSpec, depTables: readonly string[], maxDependents = 8): string {
+  const t = spec.table;
+  const own = ['replace_insert', 'insert', 'delete', 'replace_update', 'update'].map((k) => `DROP TRIGGER IF EXISTS ${t}_sortkey_${k};`);
+  const deps = depTables.flatMap((d) => Array.from({ length: maxDependents }, (_, i) => `DROP TRIGGER IF EXISTS ${t}_sortkey_dep${i}_${d};`));
+  return `\n${[...own, ...deps].join('\n')}\nDROP TABLE IF EXISTS ${spec.sort!.table};\n`;
 }
 
 /** Statements that (re)fill the index of the base rows with id > ? (one parameter each). */

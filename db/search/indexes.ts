@@ -8,7 +8,7 @@ import { issueModule } from '../../shared/modules/issue.js';
 import { returnModule } from '../../shared/modules/return.js';
 import { owedModule } from '../../shared/modules/owed.js';
 import { ledgerList, partsList, stockList } from '../../shared/modules/stock.js';
-import type { ListIndexSpec } from './index-sql.js';
+import { sortKeyOfColumn, type ListIndexSpec } from './index-sql.js';
 
 // Every list's search index (over its anyFields, so every quick search has one) and stored sort
 // keys (the text columns a big list is most often sorted or grouped by), as built by migration 009
@@ -24,14 +24,43 @@ const regionOfOrder = (order: string) =>
 const engineerOfOrder = (order: string) =>
   `(SELECT e.name FROM dispatch_orders d JOIN engineers e ON e.id = d.engineer_id WHERE d.id = ${order})`;
 
+const taskTypeOfOrder = (order: string) =>
+  `(SELECT t.name FROM dispatch_orders d JOIN task_types t ON t.id = d.task_type_id WHERE d.id = ${order})`;
+
+/**
+ * The sort keys of a big list: every column it can be sorted by except its default order (walked
+ * on the base table's own index) and long free text (a problem description, findings, remarks:
+ * seldom sorted by, and their keys would be most of the table). Non-text keys in SQL, over the
+ * expressions given (default `o.<field>`).
+ */
+function sortedColumns(def: ModuleDef, skip: readonly string[], exprs: Readonly<Record<string, string>>): { fields: string[]; keys: Record<string, string> } {
+  const fields = def.columns.map((c) => c.field).filter((f) => f !== def.defaultSort[0]?.field && !skip.includes(f));
+  const keys: Record<string, string> = {};
+  for (const f of fields) {
+    const col = def.columns.find((c) => c.field === f)!;
+    if (col.type !== 'text') keys[f] = sortKeyOfColumn(col.type, exprs[f] ?? `o.${f}`, col.enumValues);
+  }
+  return { fields, keys };
+}
+
+const dispatchExprs = {
+  region: '(SELECT r.name FROM sales_regions r WHERE r.id = o.region_id)',
+  engineer: '(SELECT e.name FROM engineers e WHERE e.id = o.engineer_id)',
+  task_type: '(SELECT t.name FROM task_types t WHERE t.id = o.task_type_id)',
+  created_by: '(SELECT u.display_name FROM users u WHERE u.id = o.created_by)',
+};
+
 const dispatch: ListIndexSpec = {
   table: 'dispatch_orders',
   index: names('dispatch', dispatchModule.anyFields),
   uniqueKeys: [['order_no']],
   sort: {
     table: 'dispatch_sort',
-    fields: ['order_no', 'customer', 'contract_no', 'region', 'task_type', 'device_name', 'device_part_no', 'engineer', 'created_by'],
-    watch: ['order_no', 'customer', 'contract_no', 'region_id', 'task_type_id', 'device_name', 'device_part_no', 'engineer_id', 'created_by'],
+    ...sortedColumns(dispatchModule, ['problem'], dispatchExprs),
+    watch: [
+      'order_no', 'status', 'customer', 'contract_no', 'project', 'address', 'region_id', 'task_type_id', 'warranty', 'urgency',
+      'device_name', 'device_model', 'device_part_no', 'device_serial_no', 'contact', 'phone', 'engineer_id', 'expected_at', 'created_by',
+    ],
     dependents: [
       { table: 'sales_regions', columns: ['name'], ids: 'SELECT id FROM dispatch_orders WHERE region_id = new.id' },
       { table: 'engineers', columns: ['name'], ids: 'SELECT id FROM dispatch_orders WHERE engineer_id = new.id' },
@@ -39,23 +68,25 @@ const dispatch: ListIndexSpec = {
       { table: 'users', columns: ['display_name'], ids: 'SELECT id FROM dispatch_orders WHERE created_by = new.id' },
     ],
   },
-  exprs: {
-    region: '(SELECT r.name FROM sales_regions r WHERE r.id = o.region_id)',
-    engineer: '(SELECT e.name FROM engineers e WHERE e.id = o.engineer_id)',
-    task_type: '(SELECT t.name FROM task_types t WHERE t.id = o.task_type_id)',
-    created_by: '(SELECT u.display_name FROM users u WHERE u.id = o.created_by)',
-  },
+  exprs: dispatchExprs,
+};
+
+const contentExprs = {
+  order_no: orderOf('order_no'),
+  customer: orderOf('customer'),
+  engineer: '(SELECT e.name FROM engineers e WHERE e.id = o.engineer_id)',
+  region: regionOfOrder('o.order_id'),
+  task_type: taskTypeOfOrder('o.order_id'),
+  status: orderOf('status'),
+  warranty: orderOf('warranty'),
+  // hours = hours_x100 / 100.0 in the view: the same order.
+  hours: 'o.hours_x100',
 };
 
 const content: ListIndexSpec = {
   table: 'service_contents',
   index: names('content', contentModule.anyFields),
-  exprs: {
-    order_no: orderOf('order_no'),
-    customer: orderOf('customer'),
-    engineer: '(SELECT e.name FROM engineers e WHERE e.id = o.engineer_id)',
-    region: regionOfOrder('o.order_id'),
-  },
+  exprs: contentExprs,
   watch: ['order_id', 'engineer_id', 'fault_cause', 'findings', 'work_done'],
   dependents: [
     { table: 'dispatch_orders', columns: ['order_no', 'customer'], ids: 'SELECT id FROM service_contents WHERE order_id = new.id' },
@@ -63,11 +94,20 @@ const content: ListIndexSpec = {
   ],
   sort: {
     table: 'content_sort',
-    fields: ['order_no', 'customer', 'engineer', 'region'],
-    watch: ['order_id', 'engineer_id'],
+    ...sortedColumns(contentModule, ['findings', 'work_done'], contentExprs),
+    watch: ['order_id', 'engineer_id', 'work_type', 'fault_cause', 'result', 'result_reason', 'hours_x100'],
     dependents: [
-      { table: 'dispatch_orders', columns: ['order_no', 'customer', 'region_id'], ids: 'SELECT id FROM service_contents WHERE order_id = new.id' },
+      {
+        table: 'dispatch_orders',
+        columns: ['order_no', 'customer', 'region_id', 'task_type_id', 'status', 'warranty'],
+        ids: 'SELECT id FROM service_contents WHERE order_id = new.id',
+      },
       { table: 'engineers', columns: ['name'], ids: 'SELECT id FROM service_contents WHERE engineer_id = new.id' },
+      {
+        table: 'task_types',
+        columns: ['name'],
+        ids: 'SELECT c.id FROM service_contents c JOIN dispatch_orders d ON d.id = c.order_id WHERE d.task_type_id = new.id',
+      },
       {
         table: 'sales_regions',
         columns: ['name'],
@@ -77,23 +117,37 @@ const content: ListIndexSpec = {
   },
 };
 
+const feeExprs = {
+  order_no: orderOf('order_no'),
+  customer: orderOf('customer'),
+  region: regionOfOrder('o.order_id'),
+  engineer: engineerOfOrder('o.order_id'),
+  task_type: taskTypeOfOrder('o.order_id'),
+  status: orderOf('status'),
+  warranty: orderOf('warranty'),
+};
+
 const fees: ListIndexSpec = {
   table: 'service_fees',
   index: names('fee', feesModule.anyFields),
-  exprs: {
-    order_no: orderOf('order_no'),
-    customer: orderOf('customer'),
-    region: regionOfOrder('o.order_id'),
-    engineer: engineerOfOrder('o.order_id'),
-  },
+  exprs: feeExprs,
   watch: ['order_id', 'remarks'],
   dependents: [{ table: 'dispatch_orders', columns: ['order_no', 'customer'], ids: 'SELECT id FROM service_fees WHERE order_id = new.id' }],
   sort: {
     table: 'fee_sort',
-    fields: ['order_no', 'customer', 'region', 'engineer'],
-    watch: ['order_id'],
+    ...sortedColumns(feesModule, ['remarks'], feeExprs),
+    watch: ['order_id', 'fee_type', 'amount_fen', 'payer', 'settled', 'settled_on'],
     dependents: [
-      { table: 'dispatch_orders', columns: ['order_no', 'customer', 'region_id', 'engineer_id'], ids: 'SELECT id FROM service_fees WHERE order_id = new.id' },
+      {
+        table: 'dispatch_orders',
+        columns: ['order_no', 'customer', 'region_id', 'engineer_id', 'task_type_id', 'status', 'warranty'],
+        ids: 'SELECT id FROM service_fees WHERE order_id = new.id',
+      },
+      {
+        table: 'task_types',
+        columns: ['name'],
+        ids: 'SELECT f.id FROM service_fees f JOIN dispatch_orders d ON d.id = f.order_id WHERE d.task_type_id = new.id',
+      },
       { table: 'engineers', columns: ['name'], ids: 'SELECT f.id FROM service_fees f JOIN dispatch_orders d ON d.id = f.order_id WHERE d.engineer_id = new.id' },
       { table: 'sales_regions', columns: ['name'], ids: 'SELECT f.id FROM service_fees f JOIN dispatch_orders d ON d.id = f.order_id WHERE d.region_id = new.id' },
     ],

@@ -70,8 +70,8 @@ function requiredTerms(p: Prepared): TextTerm[] {
 }
 
 /**
- * How the list's order can be walked with an index: the module's default sort (an index on the
- * base table: created_at, work_date …) or one text column with a stored sort key (its index
+ * How the list's order can be walked with an index: the module's default sort column (an index
+ * on the base table: created_at, work_date …) or one column with a stored sort key (its index
  * (sk_<field>, sid)). The walk's position is the pair (key, id) — `columns`, in `dir`.
  */
 function walkOrder(def: ModuleDef, req: ParsedQueryRequest, q: CompiledQuery): { columns: [string, string]; dir: 'asc' | 'desc' } | null {
@@ -80,7 +80,8 @@ function walkOrder(def: ModuleDef, req: ParsedQueryRequest, q: CompiledQuery): {
   const col = def.columns.find((c) => c.field === sort[0].field);
   if (!col) return null;
   if (q.sortTable) return { columns: [quoteIdent(`sk_${col.field}`), quoteIdent('sid')], dir: sort[0].dir };
-  const isDefault = !req.sort.length || (def.defaultSort.length === 1 && def.defaultSort[0].field === sort[0].field && def.defaultSort[0].dir === sort[0].dir);
+  // The default order's column has an index on the base table, walked either way.
+  const isDefault = !req.sort.length || (def.defaultSort.length === 1 && def.defaultSort[0].field === sort[0].field);
   if (isDefault && col.type !== 'text' && col.type !== 'enum') return { columns: [quoteIdent(col.field), quoteIdent('id')], dir: sort[0].dir };
   return null;
 }
@@ -117,10 +118,8 @@ function walkRows(db: DB, p: Prepared, choose: PlanChooser, n: number, window: n
   // NOT NULL (stored sort keys; the default sorts' created_at, work_date, posted_at …); a NULL
   // bound means another column: no walk then.
   if (bound && bound.k === null) return null;
-  // A stored sort key orders equal primary parts by the folded text at query time: the window
-  // ends at the end of the bound's group of equal keys.
-  const within = !bound ? '' : q.sortTable ? `${key} ${walk.dir === 'desc' ? '>=' : '<='} ? AND ` : `(${key}, ${id}) ${walk.dir === 'desc' ? '>=' : '<='} (?, ?) AND `;
-  const at = !bound ? [] : q.sortTable ? [bound.k] : [bound.k, bound.i];
+  const within = !bound ? '' : `(${key}, ${id}) ${walk.dir === 'desc' ? '>=' : '<='} (?, ?) AND `;
+  const at = !bound ? [] : [bound.k, bound.i];
   // The conditions inside coalesce(): no index of theirs can be used, so SQLite walks the order's
   // index (a common status would otherwise be fetched by its own index and all of it sorted).
   const rows = db

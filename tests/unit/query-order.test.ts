@@ -108,12 +108,42 @@ describe('sorting in the database, across the whole result', () => {
     ]);
   }, 120_000);
 
-  it('the content and fee lists sort by their joined columns (customer, region, engineer) the same way', async () => {
-    for (const field of ['customer', 'region', 'engineer', 'order_no', 'fault_cause']) {
-      await checkOrder(contentModule, 'content.query', [{ field, dir: field === 'region' ? 'desc' : 'asc' }]);
+  it('the content and fee lists sort by every column (joined names, enums, numbers, dates) the same way', async () => {
+    for (const col of contentModule.columns) {
+      await checkOrder(contentModule, 'content.query', [{ field: col.field, dir: col.field === 'region' || col.type !== 'text' ? 'desc' : 'asc' }]);
     }
-    for (const field of ['customer', 'region', 'engineer', 'fee_type', 'amount_fen', 'remarks']) {
-      await checkOrder(feesModule, 'fees.query', [{ field, dir: 'asc' }]);
+    for (const col of feesModule.columns) {
+      await checkOrder(feesModule, 'fees.query', [{ field: col.field, dir: col.type === 'text' ? 'asc' : 'desc' }]);
+    }
+    await checkOrder(contentModule, 'content.query', [
+      { field: 'task_type', dir: 'asc' },
+      { field: 'hours', dir: 'desc' },
+    ]);
+  }, 180_000);
+
+  it('a filtered content or fee list sorted by a column with few values (walked in its key order) gives the oracle first rows', () => {
+    const cases: [ModuleDef, string, SortSpec[]][] = [
+      [contentModule, '有限', [{ field: 'task_type', dir: 'asc' }]],
+      [contentModule, '有限', [{ field: 'hours', dir: 'desc' }]],
+      [contentModule, '公', [{ field: 'status', dir: 'asc' }]],
+      [contentModule, '公', [{ field: 'result', dir: 'desc' }]],
+      [feesModule, '有限', [{ field: 'payer', dir: 'asc' }]],
+      [feesModule, '公', [{ field: 'amount_fen', dir: 'desc' }]],
+      [feesModule, '公', [{ field: 'warranty', dir: 'asc' }]],
+    ];
+    for (const [def, value, sort] of cases) {
+      const label = `${def.id} ${value} ${JSON.stringify(sort)}`;
+      const conditions = [{ field: 'any', op: 'contains' as const, value }];
+      const matching = new Set([...iterateModuleRows(db, def, { conditions })].map((r) => r.id));
+      const cmp = rowComparator(def.columns, sort);
+      const sign = sort[0].dir === 'desc' ? -1 : 1;
+      const want = allRows(def)
+        .filter((r) => matching.has(r.id))
+        .sort((a, b) => cmp(a, b) || sign * ((a.id as number) - (b.id as number)))
+        .map((r) => r.id);
+      expect(want.length).toBeGreaterThan(60);
+      const got = runModuleQuery(db, def, { conditions, sort, limit: 50 });
+      expect({ label, ids: got.rows.map((r) => r.id), total: got.total }).toEqual({ label, ids: want.slice(0, 50), total: want.length });
     }
   }, 120_000);
 

@@ -8,7 +8,7 @@ import { generateDemo } from '../../db/demo/generate.js';
 import { listIndexes } from '../../db/search/indexes.js';
 import { moduleById } from '../../shared/modules/index.js';
 import { fold } from '../../shared/text/fold.js';
-import { sortKeyPrimary } from '../../shared/text/sort-key.js';
+import { sortKey } from '../../shared/text/sort-key.js';
 
 // Migration 009 on a database with rows (made at schema 8): every list's search index and sort
 // keys hold exactly its rows, folded — computed here from the list views — and keep doing so
@@ -33,7 +33,18 @@ function checkIndexes(db: DB): void {
     if (spec.sort) {
       const cols = spec.sort.fields;
       const stored = db.prepare(`SELECT sid AS id, ${cols.map((c) => `sk_${c} AS ${c}`).join(', ')} FROM ${spec.sort.table} ORDER BY sid`).all();
-      const keys = view.map((r) => ({ id: r.id, ...Object.fromEntries(cols.map((c) => [c, sortKeyPrimary(r[c])])) }));
+      // Text by its whole sort key; enums by position (empty first, unknown last); numbers and
+      // dates by value, empty first (-inf, '').
+      const keyOf = (c: string, v: string | number | null) => {
+        const col = def.columns.find((x) => x.field === c)!;
+        if (col.type === 'text') return sortKey(v);
+        if (col.type === 'enum') return v === null || v === '' ? -1 : col.enumValues!.includes(String(v)) ? col.enumValues!.indexOf(String(v)) : col.enumValues!.length;
+        if (col.type === 'date' || col.type === 'datetime') return v ?? '';
+        // The view shows hours; the key is the stored hundredths (the same order).
+        if (c === 'hours' && v !== null) return Math.round(Number(v) * 100);
+        return v ?? -Infinity;
+      };
+      const keys = view.map((r) => ({ id: r.id, ...Object.fromEntries(cols.map((c) => [c, keyOf(c, r[c])])) }));
       expect({ id, stored }).toEqual({ id, stored: keys });
     }
   }
