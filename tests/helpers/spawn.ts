@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 const bin = resolve(root, 'node_modules/.bin');
@@ -30,9 +32,56 @@ export function finished(child: ChildProcess, timeoutMs = 60_000): Promise<{ cod
   });
 }
 
-/** Starts `npm run server`'s entry point and resolves once it prints its URL. */
-export function startServerProcess(dbFile: string, port = 0): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawnTs('server/cli.ts', ['--port', String(port), '--db', dbFile]);
+/**
+ * `npm run server`'s entry point (and its read-pool worker) bundled once with esbuild — packages
+ * too, but the native better-sqlite3, as the Electron build bundles the backend — into a temp
+ * folder (remove `dir` when done). `node cli.mjs` starts several times faster than tsx, and the
+ * process started is the server itself: tsx runs the entry in a child process of its own, so a
+ * signal sent to tsx's pid that tsx cannot relay (SIGKILL) leaves that child running.
+ */
+export async function bundleServer(): Promise<{ dir: string; entry: string }> {
+  const { build } = await import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'pim-server-bundle-'));
+  // The external packages resolve through this link to the project's node_modules.
+  symlinkSync(resolve(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  const out = join(dir, 'server');
+  await build({
+    entryPoints: { cli: resolve(root, 'server/cli.ts'), 'read-pool-worker': resolve(root, 'server/read-pool-worker.ts') },
+    outdir: out,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    // ws's optional native helpers are tried with require() and may be absent.
+    external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'],
+    // Bundled CommonJS packages require() Node's own modules.
+    banner: { js: "import { createRequire as __pimCreateRequire } from 'node:module'; const require = __pimCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return { dir, entry: join(out, 'cli.mjs') };
+}
+
+/**
+ * Starts `npm run server`'s entry point and resolves once it prints its URL. Options (none:
+ * through tsx, as before): `bundle` — a `bundleServer()` entry, run on the project's Node 22
+ * directly, so `child` is the server's own process; `args` — more command-line arguments
+ * (`--no-backup`, `--read-workers N`).
+ */
+export function startServerProcess(
+  dbFile: string,
+  port = 0,
+  options: { bundle?: string; args?: string[] } = {},
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const args = ['--port', String(port), '--db', dbFile, ...(options.args ?? [])];
+  const child = options.bundle
+    ? spawn(resolve(bin, 'node'), [options.bundle, ...args], {
+        cwd: root,
+        // Node's compile cache beside the bundle: later starts (and worker threads) skip compiling.
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, NODE_COMPILE_CACHE: join(dirname(options.bundle), '.compile-cache') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawnTs('server/cli.ts', args);
   return new Promise((done, fail) => {
     let output = '';
     const onData = (d: Buffer) => {

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/open.js';
-import { startServerProcess } from '../helpers/spawn.js';
+import { bundleServer, startServerProcess } from '../helpers/spawn.js';
 import { makeDemoDb } from '../helpers/demo-db.js';
 
 // Issue 10: the server (`npm run server`, its read pool on) under many desks at once — readers
@@ -128,7 +128,10 @@ describe('many desks on the server', () => {
   }, 90_000);
 
   it('loses no acknowledged write when the server is killed (-9) under load', async () => {
-    const server = await startServerProcess(dbFile);
+    // The bundled server is the process itself: killing tsx with -9 would leave its child, the
+    // real server, running (see bundleServer).
+    const bundle = await bundleServer();
+    const server = await startServerProcess(dbFile, 0, { bundle: bundle.entry });
     const acknowledged: string[] = [];
     let killed = false;
     try {
@@ -152,8 +155,11 @@ describe('many desks on the server', () => {
       killed = true;
       await Promise.all(loops);
       await new Promise((r) => (server.child.exitCode !== null || server.child.signalCode ? r(null) : server.child.once('exit', r)));
+      // The server is really gone: nothing answers at its address any more.
+      await expect(fetch(`${server.url}/api/auth.me`, { method: 'POST' })).rejects.toThrow();
     } finally {
       if (!killed) server.child.kill('SIGKILL');
+      rmSync(bundle.dir, { recursive: true, force: true });
     }
     expect(acknowledged.length).toBeGreaterThan(5);
     const db = openDatabase(dbFile);
