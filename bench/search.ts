@@ -42,7 +42,10 @@ function patternsFor(db: DB, def: ModuleDef): string[] {
   return [...new Set(out)];
 }
 
-/** The orders a list is timed in: default, a stored-key text column, a computed-key text column, a number or date. */
+/**
+ * The orders a list is timed in: default, a stored-key text column, a text column sorted at query
+ * time (long free text on the big lists), a number or date, an enum.
+ */
 function sortsFor(def: ModuleDef): { label: string; sort: SortSpec[] }[] {
   const out: { label: string; sort: SortSpec[] }[] = [{ label: 'default', sort: [] }];
   const text = def.columns.filter((c) => c.type === 'text');
@@ -52,6 +55,8 @@ function sortsFor(def: ModuleDef): { label: string; sort: SortSpec[] }[] {
   if (computed) out.push({ label: `${computed.field}↑`, sort: [{ field: computed.field, dir: 'asc' }] });
   const numeric = def.columns.find((c) => (c.type === 'money' || c.type === 'number' || c.type === 'date') && !def.defaultSort.some((s) => s.field === c.field));
   if (numeric) out.push({ label: `${numeric.field}↓`, sort: [{ field: numeric.field, dir: 'desc' }] });
+  const enumerated = def.columns.find((c) => c.type === 'enum');
+  if (enumerated) out.push({ label: `${enumerated.field}↑`, sort: [{ field: enumerated.field, dir: 'asc' }] });
   return out;
 }
 

@@ -7,12 +7,13 @@ import { listIndexes } from '../search/indexes.js';
 // - whole keys (pim_sortkey: pinyin, then the folded text) where migration 009 stored the
 //   primary part and ordered equal ones by the folded text at query time — which sorted a whole
 //   run of equal keys (every order of one task type) for 200 rows;
-// - the three big lists (orders, service content, fees) get a key for every column they can be
-//   sorted by: text as above, enums by their position, numbers and dates by value, empty first —
-//   except their default order (the base table's own index) and long free text.
+// - the big lists (orders, service content, fees, materials, issue and return lines, the stock
+//   ledger) get a key for every column they can be sorted by: text as above, enums by their
+//   position, numbers and dates by value, empty first — except their default order (the base
+//   table's own index), long free text and values kept by no trigger (see db/search/indexes.ts).
 // The keys are written by triggers, as in migration 009 (pim_sortkey: see db/open.ts).
 const REBUILT = Object.values(listIndexes).filter((spec) => spec.sort);
-const DEPENDENT_TABLES = ['dispatch_orders', 'engineers', 'sales_regions', 'task_types', 'users', 'parts', 'warehouses'];
+const DEPENDENT_TABLES = ['dispatch_orders', 'engineers', 'sales_regions', 'task_types', 'users', 'parts', 'warehouses', 'stock_documents'];
 
 export const sortKeys: Migration = {
   version: 11,

@@ -28,7 +28,8 @@ const taskTypeOfOrder = (order: string) =>
   `(SELECT t.name FROM dispatch_orders d JOIN task_types t ON t.id = d.task_type_id WHERE d.id = ${order})`;
 
 /**
- * The sort keys of a big list: every column it can be sorted by except its default order (walked
+ * The sort keys of a big list (orders, content, fees, and the warehouse's lines and ledger):
+ * every column it can be sorted by except its default order (walked
  * on the base table's own index) and long free text (a problem description, findings, remarks:
  * seldom sorted by, and their keys would be most of the table). Non-text keys in SQL, over the
  * expressions given (default `o.<field>`).
@@ -167,32 +168,94 @@ const contracts: ListIndexSpec = {
   },
 };
 
-// The warehouse lists keep copies of the order's and part's names on their rows (migration 007).
+// The warehouse lists keep copies of the order's and part's names on their rows (migration 007);
+// the names of parts, warehouses and users, and an order's status, are joined.
+const partOf = (col: string) => `(SELECT p.${col} FROM parts p WHERE p.id = o.part_id)`;
+const warehouseName = '(SELECT w.name FROM warehouses w WHERE w.id = o.warehouse_id)';
+const postedBy = '(SELECT u.display_name FROM stock_documents d JOIN users u ON u.id = d.posted_by WHERE d.id = o.document_id)';
+const partDependent = (table: string, columns: string[]) => ({ table: 'parts', columns, ids: `SELECT id FROM ${table} WHERE part_id = new.id` });
+const warehouseDependent = (table: string) => ({ table: 'warehouses', columns: ['name'], ids: `SELECT id FROM ${table} WHERE warehouse_id = new.id` });
+const posterDependent = (table: string) => ({
+  table: 'users',
+  columns: ['display_name'],
+  ids: `SELECT l.id FROM ${table} l JOIN stock_documents d ON d.id = l.document_id WHERE d.posted_by = new.id`,
+});
+
+const materialExprs = {
+  status: orderOf('status'),
+  warranty: orderOf('warranty'),
+  spec: partOf('spec'),
+  unit: partOf('unit'),
+  used_qty: 'o.issued_qty - o.returned_qty',
+  amount_fen: 'o.quantity * o.unit_price_fen',
+};
 const materials: ListIndexSpec = {
   table: 'order_materials',
   index: names('material', materialsModule.anyFields),
+  exprs: materialExprs,
   uniqueKeys: [['order_id', 'part_id']],
-  sort: { table: 'material_sort', fields: ['customer', 'engineer', 'part_no', 'part_name'] },
+  sort: {
+    table: 'material_sort',
+    // owed_qty is a sum over the owed records, kept by no trigger here: sorted at query time.
+    ...sortedColumns(materialsModule, ['owed_qty'], materialExprs),
+    watch: ['order_id', 'part_id', 'order_no', 'customer', 'engineer', 'part_no', 'part_name', 'quantity', 'issued_qty', 'returned_qty', 'payer', 'unit_price_fen', 'remarks'],
+    dependents: [
+      { table: 'dispatch_orders', columns: ['status', 'warranty'], ids: 'SELECT id FROM order_materials WHERE order_id = new.id' },
+      partDependent('order_materials', ['spec', 'unit']),
+    ],
+  },
+};
+// Posted lines never change; what they show of parts, warehouses and users may. The reversal
+// that names a document is a later row, not a change of these: reversed_by is sorted at query time.
+const issueExprs = {
+  warehouse: warehouseName,
+  part_name: partOf('name'),
+  unit: partOf('unit'),
+  owed_no: "CASE WHEN o.owed_id IS NULL THEN NULL ELSE '#' || o.owed_id END",
+  amount_fen: 'o.quantity * o.unit_price_fen',
+  posted_by: postedBy,
+  remarks: '(SELECT d.remarks FROM stock_documents d WHERE d.id = o.document_id)',
 };
 const issue: ListIndexSpec = {
   table: 'issue_lines',
   index: names('issue', issueModule.anyFields),
-  sort: { table: 'issue_sort', fields: ['customer', 'engineer', 'part_no', 'order_no'] },
+  exprs: issueExprs,
+  sort: {
+    table: 'issue_sort',
+    ...sortedColumns(issueModule, ['reversed_by'], issueExprs),
+    dependents: [warehouseDependent('issue_lines'), partDependent('issue_lines', ['name', 'unit']), posterDependent('issue_lines')],
+  },
 };
+const returnExprs = { warehouse: warehouseName, part_name: partOf('name'), unit: partOf('unit'), posted_by: postedBy };
 const returns: ListIndexSpec = {
   table: 'return_lines',
   index: names('return', returnModule.anyFields),
-  sort: { table: 'return_sort', fields: ['customer', 'engineer', 'part_no', 'order_no'] },
+  exprs: returnExprs,
+  sort: {
+    table: 'return_sort',
+    ...sortedColumns(returnModule, ['reversed_by', 'fault'], returnExprs),
+    dependents: [warehouseDependent('return_lines'), partDependent('return_lines', ['name', 'unit']), posterDependent('return_lines')],
+  },
 };
 const owed: ListIndexSpec = {
   table: 'owed_parts',
   index: names('owed', owedModule.anyFields),
   sort: { table: 'owed_sort', fields: ['customer', 'part_no', 'part_name', 'responsible'] },
 };
+const ledgerExprs = { part_name: partOf('name'), warehouse: warehouseName, by: '(SELECT u.display_name FROM users u WHERE u.id = o.user_id)' };
 const ledger: ListIndexSpec = {
   table: 'stock_ledger',
   index: names('ledger', ledgerList.anyFields),
-  sort: { table: 'ledger_sort', fields: ['doc_no', 'order_no', 'part_no'] },
+  exprs: ledgerExprs,
+  sort: {
+    table: 'ledger_sort',
+    ...sortedColumns(ledgerList, [], ledgerExprs),
+    dependents: [
+      partDependent('stock_ledger', ['name']),
+      warehouseDependent('stock_ledger'),
+      { table: 'users', columns: ['display_name'], ids: 'SELECT id FROM stock_ledger WHERE user_id = new.id' },
+    ],
+  },
 };
 
 const stock: ListIndexSpec = {
