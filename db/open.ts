@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 import { fold } from '../shared/text/fold.js';
 import { sortKey, sortKeyPrimary } from '../shared/text/sort-key.js';
+import { pinyinMatch } from '../shared/text/pinyin-match.js';
 
 export type DB = Database.Database;
 
@@ -9,11 +10,36 @@ export class MigrationError extends Error {}
 
 const registered = new WeakSet<DB>();
 
+// A list repeats its names (a customer on many contracts), and matching by pinyin costs far more
+// than folding: each distinct text is matched once per query typed. Bounded like sort-key.ts.
+const pinyinCache = new Map<string, Map<string, boolean>>();
+let pinyinCached = 0;
+const PINYIN_CACHE_MAX = 50_000;
+
+function cachedPinyinMatch(value: string | null, query: string): boolean {
+  if (value === null) return pinyinMatch(value, query);
+  let results = pinyinCache.get(query);
+  let hit = results?.get(value);
+  if (hit !== undefined) return hit;
+  hit = pinyinMatch(value, query);
+  if (pinyinCached >= PINYIN_CACHE_MAX) {
+    pinyinCache.clear();
+    pinyinCached = 0;
+    results = undefined;
+  }
+  if (!results) pinyinCache.set(query, (results = new Map()));
+  results.set(value, hit);
+  pinyinCached++;
+  return hit;
+}
+
 /**
  * The SQL functions of the text rules (shared/text): pim_fold(text) — the folded text every
  * `contains` is matched against — and pim_sortkey(text) — the order of text columns — with
  * pim_sortprimary(text), its primary part (the sort-key tables of migration 009 stored it, and
- * their triggers call it until migration 011 replaces them with whole keys). Registered
+ * their triggers call it until migration 011 replaces them with whole keys) — and
+ * pim_pinyin(text, typed), 1 when the text matches what was typed as the pickers match it (the
+ * condition op `pinyin`; queries only, no trigger calls it). Registered
  * on every connection this program opens (openDatabase, read-only ones, export readers).
  *
  * The triggers that keep the search index and the stored sort keys call them, so a connection
@@ -32,6 +58,7 @@ export function registerTextFunctions(db: DB): DB {
   db.function('pim_sortkey', { deterministic: true }, (v: unknown) => sortKey(text(v)));
   // The primary part of the key: what migration 009's sort-key triggers store (see above).
   db.function('pim_sortprimary', { deterministic: true }, (v: unknown) => sortKeyPrimary(text(v)));
+  db.function('pim_pinyin', { deterministic: true }, (v: unknown, q: unknown) => (cachedPinyinMatch(text(v), text(q) ?? '') ? 1 : 0));
   registered.add(db);
   return db;
 }

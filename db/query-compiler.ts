@@ -1,6 +1,7 @@
 import { ServiceError } from '../shared/errors.js';
 import { ANY_FIELD, type Condition, type ParsedQueryRequest, type SortSpec } from '../shared/query.js';
 import type { ColumnDef, ModuleDef, SearchIndexDef } from '../shared/modules/types.js';
+import { normalizeQuery } from '../shared/text/pinyin-match.js';
 import { analysePattern, foldedMatchSql, type TextPattern } from './search/pattern.js';
 import { enumOrderSql } from './search/index-sql.js';
 import { listIndexOf, storedSortKey } from './search/indexes.js';
@@ -199,6 +200,17 @@ function compileCondition(def: ModuleDef, c: Condition, path: string, params: un
       const values = c.value.map((v, i) => typedValue(col, v, `${path}.value.${i}`));
       params.push(...values);
       return `${id} IN (${values.map(() => '?').join(', ')})`;
+    }
+    case 'pinyin': {
+      // Pinyin is read from Chinese text: numbers, dates and enum codes have none.
+      if (col.type !== 'text') invalid(`${path}.op`, `"pinyin" applies to text fields only; "${col.field}" is a ${col.type} field.`);
+      // A function call per row: only the name columns of small lists offer it (ColumnDef.pinyin).
+      if (!col.pinyin) invalid(`${path}.op`, `"${col.field}" of ${def.id} cannot be searched by pinyin; use "contains".`);
+      if (typeof c.value !== 'string') invalid(`${path}.value`, 'A text value is required.');
+      // Nothing typed matches every row (as pinyinMatch has it), like an empty `contains`.
+      if (!normalizeQuery(c.value)) return null;
+      params.push(c.value);
+      return `pim_pinyin(${id}, ?) = 1`;
     }
   }
 }

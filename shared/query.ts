@@ -16,6 +16,10 @@ export const conditionOps = [
   'lte',
   'between',
   'in',
+  // text columns only: what a picker's user typed, matched as the pickers match it
+  // (shared/text/pinyin-match.ts: pinyin initials or syllables, or the text itself with `*`).
+  // For lookups; the query panel does not offer it.
+  'pinyin',
 ] as const;
 export type ConditionOp = (typeof conditionOps)[number];
 

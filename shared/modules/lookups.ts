@@ -13,10 +13,10 @@ export const contractLookup: ModuleDef = {
   defaultSort: [{ field: 'sign_date', dir: 'desc' }],
   columns: [
     { field: 'contract_no', type: 'text', labelKey: 'contracts.contract_no', width: 130 },
-    { field: 'project', type: 'text', labelKey: 'contracts.project', width: 240 },
-    { field: 'customer', type: 'text', labelKey: 'contracts.customer', width: 220, groupable: true, mergeable: true },
+    { field: 'project', type: 'text', labelKey: 'contracts.project', width: 240, pinyin: true },
+    { field: 'customer', type: 'text', labelKey: 'contracts.customer', width: 220, groupable: true, mergeable: true, pinyin: true },
     { field: 'address', type: 'text', labelKey: 'contracts.address', width: 260 },
-    { field: 'region', type: 'text', labelKey: 'contracts.region', width: 110, groupable: true, mergeable: true },
+    { field: 'region', type: 'text', labelKey: 'contracts.region', width: 110, groupable: true, mergeable: true, pinyin: true },
     { field: 'sign_date', type: 'date', labelKey: 'contracts.sign_date', width: 100 },
     { field: 'delivery_date', type: 'date', labelKey: 'contracts.delivery_date', width: 100 },
   ],

@@ -17,6 +17,11 @@ export interface ColumnDef {
   groupable?: boolean;
   mergeable?: boolean;
   summable?: boolean;
+  /**
+   * Names a lookup finds by pinyin (the `pinyin` condition: hx, huaxin or 华信 for 华信). Matched
+   * by a function call per row, so only on the small lists' name columns.
+   */
+  pinyin?: boolean;
 }
 
 export interface ModuleDef {

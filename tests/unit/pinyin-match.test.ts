@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { filterByPinyin, pinyinMatch, pinyinRank } from '../../renderer/src/text/pinyin-match.js';
-import { customerCondition, customerSearch, lookupRequest, emptyValues, MAX_IN_VALUES } from '../../renderer/src/dispatch/lookup-request.js';
+import { filterByPinyin, pinyinMatch, pinyinRank } from '../../shared/text/pinyin-match.js';
+import { customerCondition, lookupRequest, emptyValues } from '../../renderer/src/dispatch/lookup-request.js';
 import { contractRegionId, engineerInRegion, regionFamilyNames } from '../../renderer/src/dispatch/editor-form.js';
 import { filterTree } from '../../renderer/src/dispatch/region-tree-model.js';
 import { mergePartMatches } from '../../renderer/src/orders/PartPicker.js';
@@ -94,40 +94,23 @@ describe('the engineer pickers of the content lines and the issue window', () =>
 });
 
 describe('pickers that use it', () => {
-  const customers = ['华信机电设备厂', '湖北富士达机床有限公司', '北京安泰机床有限公司'];
-
-  it("the contract lookup's customer field: characters stay the server's contains, letters become the matching names", () => {
-    expect(customerCondition('华信', customers)).toEqual({ field: 'customer', op: 'contains', value: '华信' });
-    expect(customerCondition('hx', customers)).toEqual({ field: 'customer', op: 'in', value: ['华信机电设备厂'] });
-    expect(customerCondition('huaxin', customers)).toEqual({ field: 'customer', op: 'in', value: ['华信机电设备厂'] });
-    expect(customerCondition('jc', customers)).toEqual({ field: 'customer', op: 'in', value: ['湖北富士达机床有限公司', '北京安泰机床有限公司'] });
-    // Nothing matches, or no list: the server decides.
-    expect(customerCondition('zzz', customers)).toEqual({ field: 'customer', op: 'contains', value: 'zzz' });
-    expect(customerCondition('hx', null)).toEqual({ field: 'customer', op: 'contains', value: 'hx' });
-    expect(lookupRequest({ ...emptyValues, contractNo: ' ht2024* ', customer: 'hx' }, customers).conditions).toEqual([
+  it("the contract lookup's customer field: characters stay the server's contains, letters are its pinyin", () => {
+    expect(customerCondition('华信')).toEqual({ field: 'customer', op: 'contains', value: '华信' });
+    expect(customerCondition(' hx ')).toEqual({ field: 'customer', op: 'pinyin', value: 'hx' });
+    expect(customerCondition('huaxin')).toEqual({ field: 'customer', op: 'pinyin', value: 'huaxin' });
+    expect(lookupRequest({ ...emptyValues, contractNo: ' ht2024* ', customer: 'hx' }).conditions).toEqual([
       { field: 'contract_no', op: 'contains', value: 'ht2024*' },
-      { field: 'customer', op: 'in', value: ['华信机电设备厂'] },
+      { field: 'customer', op: 'pinyin', value: 'hx' },
     ]);
+    expect(lookupRequest(emptyValues).conditions).toEqual([]);
   });
 
-  it('letters mixed with characters, or full width, are still pinyin; characters alone stay text', () => {
-    expect(customerCondition('hx*机电', customers)).toEqual({ field: 'customer', op: 'in', value: ['华信机电设备厂'] });
-    expect(customerCondition('ＨＸ', customers)).toEqual({ field: 'customer', op: 'in', value: ['华信机电设备厂'] });
-    expect(customerCondition('华信*机电', customers)).toEqual({ field: 'customer', op: 'contains', value: '华信*机电' });
-    expect(customerCondition(`%_\\'"`, customers)).toEqual({ field: 'customer', op: 'contains', value: `%_\\'"` });
-  });
-
-  it('says when letters could not be taken as pinyin, rather than finding nothing without a word', () => {
-    // More matching customers than one request may name.
-    const many = Array.from({ length: MAX_IN_VALUES + 1 }, (_, i) => `华信${i}号分厂`);
-    expect(customerSearch('hx', many)).toEqual({ condition: { field: 'customer', op: 'contains', value: 'hx' }, gap: 'tooMany' });
-    expect(customerSearch('hx', many.slice(0, MAX_IN_VALUES)).condition.value).toHaveLength(MAX_IN_VALUES);
-    expect(customerSearch('hx', many.slice(0, MAX_IN_VALUES)).gap).toBeNull();
-    // No list of customers (not read, or too many to count).
-    expect(customerSearch('hx', null)).toEqual({ condition: { field: 'customer', op: 'contains', value: 'hx' }, gap: 'noList' });
-    // Characters never need the list; letters nobody matches are the server's text search.
-    expect(customerSearch('华信', null).gap).toBeNull();
-    expect(customerSearch('zzz', customers).gap).toBeNull();
+  it('letters mixed with characters, or full width, are still pinyin; characters and signs alone stay text', () => {
+    expect(customerCondition('hx*机电')).toEqual({ field: 'customer', op: 'pinyin', value: 'hx*机电' });
+    expect(customerCondition('ＨＸ')).toEqual({ field: 'customer', op: 'pinyin', value: 'ＨＸ' });
+    expect(customerCondition('华信*机电')).toEqual({ field: 'customer', op: 'contains', value: '华信*机电' });
+    expect(customerCondition(`%_\\'"`)).toEqual({ field: 'customer', op: 'contains', value: `%_\\'"` });
+    expect(customerCondition('2024*01')).toEqual({ field: 'customer', op: 'contains', value: '2024*01' });
   });
 
   const node = (id: number, parentId: number | null, name: string): RegionNode => ({ id, parentId, name, orderCount: 0, childCount: 0 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileQuery, wildcardToLike } from '../../db/query-compiler.js';
 import { analysePattern, foldedMatchSql, ftsQueryOf } from '../../db/search/pattern.js';
 import { dispatchModule } from '../../shared/modules/dispatch.js';
+import { owedModule } from '../../shared/modules/owed.js';
 import { queryRequestSchema, wildcardPieces } from '../../shared/query.js';
 import { fold, piecesMatch } from '../../shared/text/fold.js';
 import { ServiceError } from '../../shared/errors.js';
@@ -165,13 +166,20 @@ describe('query compiler', () => {
 
   it('uses the default sort with a unique tie-breaker, text by its sort key, enums by their order', () => {
     expect(compile({}).orderBy).toBe('"created_at" DESC, "id" DESC');
-    // customer has a stored sort key (migration 009): its table is joined, its row id breaks ties.
+    // customer has a stored sort key (migration 011: the whole key): its table is joined, its row id breaks ties.
     const byCustomer = compile({ sort: [{ field: 'customer', dir: 'asc' }] });
-    expect(byCustomer.orderBy).toBe('"sk_customer" ASC, pim_fold("customer") ASC, "sid" ASC');
+    expect(byCustomer.orderBy).toBe('"sk_customer" ASC, "sid" ASC');
     expect(byCustomer.from).toBe('"dispatch_order_list" AS v JOIN "dispatch_sort" ON "sid" = v."id"');
+    // So has an enum of the orders; long free text is keyed at query time.
+    expect(compile({ sort: [{ field: 'urgency', dir: 'desc' }] }).orderBy).toBe('"sk_urgency" DESC, "sid" DESC');
     expect(compile({ sort: [{ field: 'problem', dir: 'desc' }] }).orderBy).toBe('pim_sortkey("problem") DESC, "id" DESC');
-    expect(compile({ sort: [{ field: 'urgency', dir: 'asc' }] }).orderBy).toBe(
-      `CASE WHEN "urgency" IS NULL OR "urgency" = '' THEN -1 ELSE CASE "urgency" WHEN 'normal' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END END ASC, "id" ASC`,
+    // An enum without a stored key: its position in the definition, at query time.
+    const owedByStatus = compileQuery(owedModule, queryRequestSchema.parse({ sort: [{ field: 'status', dir: 'asc' }] }));
+    expect(owedByStatus.orderBy).toBe(
+      `CASE WHEN "status" IS NULL OR "status" = '' THEN -1 ELSE CASE "status" ${owedModule.columns
+        .find((c) => c.field === 'status')!
+        .enumValues!.map((v, i) => `WHEN '${v}' THEN ${i}`)
+        .join(' ')} ELSE ${owedModule.columns.find((c) => c.field === 'status')!.enumValues!.length} END END ASC, "id" ASC`,
     );
   });
 

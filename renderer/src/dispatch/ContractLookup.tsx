@@ -2,11 +2,11 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { resultBar } from '../modules/resultBar.js';
 import { useTranslation } from 'react-i18next';
 import { contractLookup } from '../../../shared/modules/lookups.js';
-import { MAX_GROUPS, type Condition, type QueryRequest, type QueryResult, type Row } from '../../../shared/query.js';
+import type { Condition, QueryRequest, QueryResult, Row } from '../../../shared/query.js';
 import type { ApiClient } from '../api/client.js';
 import { DataGrid, type ListGroups } from '../grid/DataGrid.js';
 import { groupRequest, listRequest } from '../modules/runQuery.js';
-import { customerSearch, emptyValues, lookupRequest, MAX_IN_VALUES, searchFields, type LookupValues } from './lookup-request.js';
+import { emptyValues, lookupRequest, searchFields, type LookupValues } from './lookup-request.js';
 import { useListLayout } from '../grid/useListLayout.js';
 import { DialogWindow } from '../dialogs/ConfirmDialog.js';
 import './dispatch.css';
@@ -24,17 +24,6 @@ type State =
   | { phase: 'loading' }
   | { phase: 'done'; result: QueryResult; request: QueryRequest; seq: number }
   | { phase: 'failed'; error: unknown };
-
-/**
- * The customers of all contracts, for the pinyin search: the server's groups by customer (every
- * distinct name, whatever page of contracts it is on). Null when there are more than the server
- * counts: a part of the names would miss customers without a word.
- */
-async function loadCustomers(client: ApiClient): Promise<string[] | null> {
-  const grouped = await client.call('contracts.query', { conditions: [], join: 'and', sort: [{ field: 'customer', dir: 'asc' }], limit: 1, groupBy: ['customer'] });
-  if (!grouped.groups || grouped.groupsCapped) return null;
-  return grouped.groups.map((g) => g.values[0]).filter((v): v is string => typeof v === 'string' && v !== '');
-}
 
 /**
  * The sales-contract lookup of the create window (legacy "销售合同信息"): contract no, project
@@ -55,7 +44,6 @@ export function ContractLookup({ client, onPick, onCancel }: Props) {
   const lastRequest = useRef<QueryRequest>(lookupRequest(emptyValues));
   const lastOrder = useRef<string | null>(null);
   const orderKeyOf = (l: { sort: unknown; groupBy: unknown }) => JSON.stringify([l.sort, l.groupBy]);
-  const customers = useRef<Promise<string[] | null> | null>(null);
   const firstRef = useRef<HTMLInputElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
 
@@ -101,21 +89,8 @@ export function ContractLookup({ client, onPick, onCancel }: Props) {
     if (lastOrder.current !== null && lastOrder.current !== orderKey) void run(lastRequest.current);
   }, [orderKey, run]);
 
-  const search = async () => {
-    let names: string[] | null = null;
-    if (values.customer.trim()) {
-      customers.current ??= loadCustomers(client).catch(() => {
-        customers.current = null;
-        return null;
-      });
-      names = await customers.current;
-    }
-    await run(lookupRequest(values, names));
-    // Letters the lookup could not take as pinyin were searched as text: the clerk is told why.
-    const gap = values.customer.trim() ? customerSearch(values.customer, names).gap : null;
-    if (gap === 'tooMany') setNotice(t('lookup.pinyinTooMany', { text: values.customer.trim(), max: MAX_IN_VALUES }));
-    else if (gap === 'noList') setNotice(t('lookup.pinyinNoList', { text: values.customer.trim(), max: MAX_GROUPS }));
-  };
+  // The server matches the customer by pinyin over every contract (lookup-request.ts).
+  const search = () => run(lookupRequest(values));
 
   const done = state.phase === 'done' ? state : null;
   const groups = useMemo<ListGroups | undefined>(

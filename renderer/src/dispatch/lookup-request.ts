@@ -1,5 +1,5 @@
 import { DEFAULT_ROW_CAP, type Condition, type QueryRequest } from '../../../shared/query.js';
-import { normalizeQuery, pinyinMatch } from '../text/pinyin-match.js';
+import { normalizeQuery } from '../text/pinyin-match.js';
 
 // The contract lookup's search fields and the request they make.
 
@@ -13,41 +13,21 @@ type SearchKey = (typeof searchFields)[number]['key'];
 export type LookupValues = Record<SearchKey, string>;
 export const emptyValues: LookupValues = { contractNo: '', customer: '', project: '', address: '' };
 
-/** The most names an `in` condition may list (shared/query.ts). */
-export const MAX_IN_VALUES = 100;
-
 /**
- * Why letters typed in the customer field were searched as text only, not as pinyin: more
- * customers match than one request may name, or the list of customers could not be read.
+ * The customer field's condition. With Latin letters (also full width) it may be pinyin (hx,
+ * huaxin for 华信, also hx*机电): the server's `pinyin`, which matches the name as the pickers do —
+ * as pinyin or as text, so it finds everything `contains` finds. Without letters there is no
+ * pinyin to read, and `contains` can use the search index.
  */
-export type PinyinGap = 'tooMany' | 'noList' | null;
-
-/**
- * The customer field's condition. Without Latin letters it is the server's `contains` (`*`
- * anywhere); with them it may be pinyin (hx, huaxin for 华信, also hx*机电): the customers
- * whose names match it, as pinyin or as text, are asked for by name. Where that cannot be done
- * it is the plain `contains`, and `gap` says why, for the clerk.
- */
-export function customerSearch(text: string, customers: readonly string[] | null): { condition: Condition; gap: PinyinGap } {
+export function customerCondition(text: string): Condition {
   const value = text.trim();
-  const contains: Condition = { field: 'customer', op: 'contains', value };
-  if (!/[a-z]/.test(normalizeQuery(value))) return { condition: contains, gap: null };
-  if (!customers) return { condition: contains, gap: 'noList' };
-  const names = customers.filter((name) => pinyinMatch(name, value));
-  if (names.length === 0) return { condition: contains, gap: null };
-  if (names.length > MAX_IN_VALUES) return { condition: contains, gap: 'tooMany' };
-  return { condition: { field: 'customer', op: 'in', value: names }, gap: null };
-}
-
-export function customerCondition(text: string, customers: readonly string[] | null): Condition {
-  return customerSearch(text, customers).condition;
+  return { field: 'customer', op: /[a-z]/.test(normalizeQuery(value)) ? 'pinyin' : 'contains', value };
 }
 
 /** The lookup's request: each filled field `contains` its pattern (`*` anywhere), joined by AND; the customer also by pinyin. */
-export function lookupRequest(values: LookupValues, customers: readonly string[] | null = null): QueryRequest {
+export function lookupRequest(values: LookupValues): QueryRequest {
   const conditions: Condition[] = searchFields
     .filter((f) => values[f.key].trim())
-    .map((f) => (f.key === 'customer' ? customerCondition(values[f.key], customers) : { field: f.field, op: 'contains', value: values[f.key].trim() }));
+    .map((f) => (f.key === 'customer' ? customerCondition(values[f.key]) : { field: f.field, op: 'contains', value: values[f.key].trim() }));
   return { conditions, join: 'and', sort: [], limit: DEFAULT_ROW_CAP };
 }
-
