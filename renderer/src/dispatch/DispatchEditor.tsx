@@ -9,15 +9,14 @@ import { ConfirmDialog, FormError } from '../dialogs/ConfirmDialog.js';
 import { ContractLookup } from './ContractLookup.js';
 import { RegionTree } from './RegionTree.js';
 import { PinyinSelect, type PickOption } from '../text/PinyinSelect.js';
+import { engineerOptions, engineerPicker } from '../text/engineer-options.js';
 import {
   contractRegionId,
   editorFields,
   emptyForm,
-  engineerInRegion,
   fieldOfIssue,
   formFromOrder,
   issuesToErrors,
-  regionFamilyNames,
   regionPath,
   toInput,
   toLocalInput,
@@ -298,20 +297,9 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
   // ---- drawing -----------------------------------------------------------------------------
   const activeTypes = taskTypes.filter((tt) => tt.active || String(tt.id) === form.taskTypeId).sort((a, b) => a.sortOrder - b.sortOrder || a.id - b.id);
   const typeOptions: PickOption[] = activeTypes.map((tt) => ({ value: String(tt.id), label: tt.name + (tt.active ? '' : t('editor.inactive')), texts: [tt.name, tt.code] }));
-  // The engineers of the order's region first, then the others.
-  const family = useMemo(() => regionFamilyNames(regions, form.regionId), [regions, form.regionId]);
-  const engineerOptions: PickOption[] = engineers
-    .filter((en) => en.active || String(en.id) === form.engineerId)
-    .map((en) => ({
-      value: String(en.id),
-      label: en.name + (en.active ? '' : t('editor.inactive')),
-      detail: [en.region, en.phone].filter(Boolean).join(' · '),
-      texts: [en.name, en.phone],
-      section: engineerInRegion(en.region, family) ? 0 : 1,
-    }));
-  // Engineers are kept by province: the section names the order's region from the top down.
-  const orderRegionName = regionPath(regions, form.regionId);
-  const engineerSections = family.size ? { 0: t('editor.engineersOfRegion', { region: orderRegionName }), 1: t('editor.engineersOther') } : undefined;
+  // The engineers of the order's region first, then the others (as every engineer picker).
+  const engineersPicked = useMemo(() => engineerPicker(engineers, regions, form.regionId, t), [engineers, regions, form.regionId, t]);
+  const engineerChoices = engineerOptions(engineersPicked, form.engineerId);
   const regionText = regionPath(regions, form.regionId) || (form.regionId !== null && order?.regionId === form.regionId ? (order.region ?? '') : '');
 
   /** The attributes every control of a field has: its id and test id, and its message's link. */
@@ -569,10 +557,10 @@ export function DispatchEditor({ client, mode, onSaved, onClose }: Props) {
 
             <FieldRow field="engineer" label={t('dispatch.engineer')} error={errorOf('engineer')}>
               <PinyinSelect
-                options={engineerOptions}
+                options={engineerChoices}
                 value={form.engineerId}
                 emptyLabel={t('editor.noEngineer')}
-                sectionLabels={engineerSections}
+                sectionLabels={engineersPicked.sectionLabels}
                 {...control('engineer')}
                 onChange={(v) => set('engineerId', v, 'engineer')}
               />
