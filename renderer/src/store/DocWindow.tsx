@@ -1,19 +1,26 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ComponentProps, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { ServiceError } from '../../../shared/errors.js';
+import type { Role } from '../../../shared/roles.js';
+import type { Warehouse } from '../../../shared/warehouse/schemas.js';
+import type { ApiClient } from '../api/client.js';
 import { ConfirmDialog, DialogWindow, FormError, useEscapeKey } from '../dialogs/ConfirmDialog.js';
 import { LinesTable, type LineColumn, type TableApi } from '../orders/LinesTable.js';
 import { errorText } from '../i18n/errors.js';
-import type { Patch } from './cells.js';
-import { isBlank, issuesOnLines, linesNamedBy, type BaseDraft, type Problems } from './store-lines.js';
+import { LineSerialPicker, noteOf, type Patch } from './cells.js';
+import { DocumentView } from './DocumentView.js';
+import { OrderField, orderNoOf, type OrderState } from './OrderField.js';
+import { isBlank, issuesOnLines, linesNamedBy, type BaseDraft, type PartRef, type Problems } from './store-lines.js';
 import '../orders/orders.css';
 import './store.css';
 
 // The frame of every new stock document — 领用, 退料, 入库, 盘点调整: the header fields, the
 // lines in the one lines table (orders/LinesTable: Insert adds, Ctrl+Delete removes, Shift/Ctrl
-// select), the refusal above the lines, and Post. Posting never loses what was typed: a refusal
-// is explained (and its lines marked), and the keeper changes the lines and posts again.
+// select), the refusal above the lines, the totals under them, a line's serial picker, and Post
+// (then the posted document's view). Posting never loses what was typed: a refusal is explained
+// (and its lines marked), and the keeper changes the lines and posts again. A window adds only
+// what is its own: its header fields, its columns, what its picker offers, how it posts.
 
 /** The lines of a document window and what its last post said about them. */
 export function useDocLines<D extends BaseDraft>(initial: () => D[]) {
@@ -26,6 +33,8 @@ export function useDocLines<D extends BaseDraft>(initial: () => D[]) {
   const [flagged, setFlagged] = useState<ReadonlySet<string>>(new Set());
   const [serverCells, setServerCells] = useState<Record<string, string>>({});
   const [headerErrors, setHeaderErrors] = useState<Record<string, string>>({});
+  /** The line whose serial picker (…) is open. */
+  const [picking, setPicking] = useState<string | null>(null);
 
   /** The table added or removed lines (cell messages of the server name lines by position: they go). */
   const setLines = useCallback((next: D[]) => {
@@ -77,7 +86,12 @@ export function useDocLines<D extends BaseDraft>(initial: () => D[]) {
     setHeaderErrors({});
   }, []);
 
-  return { lines, setLines, patch, tried, setTried, posting, posted, refusal, setRefusal, flagged, serverCells, headerErrors, post, restart };
+  /** The message of each cell, given our own checks of the lines. */
+  const noteFor = (errors: Problems) =>
+    // A posted document is history: the checks of its lines (against the stock after it) no longer speak.
+    noteOf(t, posted ? {} : errors, serverCells, tried);
+
+  return { lines, setLines, patch, tried, setTried, posting, posted, refusal, setRefusal, flagged, serverCells, headerErrors, post, restart, noteFor, picking, setPicking };
 }
 
 /** What stands above the lines when our own checks stopped a post: no lines at all, or look at the marks. */
@@ -105,35 +119,38 @@ interface Props<D extends BaseDraft> {
   /** Commands above the lines beside the table's own (从计划带入 …). */
   tools?: ReactNode;
   columns: readonly LineColumn<D>[];
-  lines: readonly D[];
-  setLines(lines: D[]): void;
+  /** The lines and where their post stands (useDocLines). */
+  doc: Pick<ReturnType<typeof useDocLines<D>>, 'lines' | 'setLines' | 'patch' | 'posting' | 'posted' | 'picking' | 'setPicking'>;
   newLine(): D;
   footer?: ReactNode;
   /** What the last post said, above the lines. */
   refusal: string | null;
   /** A note above the lines that is not a failure (带入了 3 行 …). */
   notice?: string | null;
-  posting: boolean;
-  /** The number of the posted document: the window then shows it, read only. */
-  posted: string | null;
   postedText(docNo: string): string;
   postLabel: string;
   onPost(): void;
-  onViewPosted(docNo: string): void;
   onNew(): void;
   /** Something typed that posting or closing would matter for. */
   dirty: boolean;
   onClose(): void;
-  /** Dialogs over the window (serial picker, document view …). */
-  over?: ReactNode;
+  /** What the serial picker of a line (opened by its … in the serials cell) offers: the window's own. */
+  serialPicker(line: D & { part: PartRef }): Omit<ComponentProps<typeof LineSerialPicker<D>>, 'line' | 'patch' | 'onClose'>;
   /** Blocks posting while loading (warehouses …). */
   ready?: boolean;
+  /** For the view of the posted document (查看单据). */
+  client: ApiClient;
+  role: Role;
 }
 
 export function DocWindow<D extends BaseDraft>(props: Props<D>) {
   const { t } = useTranslation();
-  const { testId, posted, posting, dirty, onClose } = props;
+  const { testId, dirty, onClose } = props;
+  // The number of the posted document: the window then shows it, read only.
+  const { posted, posting } = props.doc;
   const [confirmClose, setConfirmClose] = useState(false);
+  const [viewing, setViewing] = useState<string | null>(null);
+  const pickerLine = props.doc.picking ? props.doc.lines.find((l) => l.key === props.doc.picking) : undefined;
   const api = useRef<TableApi | null>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
   // The window opens with the cursor in its first field.
@@ -168,7 +185,15 @@ export function DocWindow<D extends BaseDraft>(props: Props<D>) {
       }
       over={
         <>
-          {props.over}
+          {pickerLine?.part && (
+            <LineSerialPicker<D>
+              line={pickerLine}
+              patch={props.doc.patch}
+              onClose={() => props.doc.setPicking(null)}
+              {...props.serialPicker(pickerLine as D & { part: PartRef })}
+            />
+          )}
+          {viewing && <DocumentView client={props.client} role={props.role} docNo={viewing} onClose={() => setViewing(null)} />}
           {confirmClose && (
             <ConfirmDialog
               title={t('store.closeTitle')}
@@ -201,7 +226,7 @@ export function DocWindow<D extends BaseDraft>(props: Props<D>) {
         {posted && (
           <div className="form-notice store-posted" role="status" data-testid={`${testId}-posted`} data-doc-no={posted}>
             <span>{props.postedText(posted)}</span>
-            <button type="button" className="btn btn-small" data-testid={`${testId}-view-posted`} onClick={() => props.onViewPosted(posted)}>
+            <button type="button" className="btn btn-small" data-testid={`${testId}-view-posted`} onClick={() => setViewing(posted)}>
               {t('store.viewPosted')}
             </button>
           </div>
@@ -215,8 +240,8 @@ export function DocWindow<D extends BaseDraft>(props: Props<D>) {
             kind={testId}
             ownSave
             columns={props.columns}
-            lines={props.lines}
-            onChange={props.setLines}
+            lines={props.doc.lines}
+            onChange={props.doc.setLines}
             newLine={props.newLine}
             errors={{}}
             serverErrors={{}}
@@ -257,5 +282,111 @@ export function DocWindow<D extends BaseDraft>(props: Props<D>) {
         </button>
       </div>
     </DialogWindow>
+  );
+}
+
+// ---------------------------------------------------------------- header fields and footer
+
+/** One field of a document's header: its label (marked when required) and its control(s) beside it. */
+export function HeaderField({ id, label, required, wide, children }: { id: string; label: string; required?: boolean; wide?: boolean; children: ReactNode }) {
+  return (
+    <>
+      <label className="store-label" htmlFor={id}>
+        {label}
+        {required && <span className="required-mark">*</span>}
+      </label>
+      <div className={wide ? 'store-control wide' : 'store-control'}>{children}</div>
+    </>
+  );
+}
+
+/** 单号: the order a document is for (领用, 退料), looked up as it is typed. */
+export function OrderNoField(props: {
+  client: ApiClient;
+  text: string;
+  setText(text: string): void;
+  order: OrderState;
+  /** The text no longer names the order read: it is forgotten. */
+  onOrderGone(): void;
+  onOrderNo(orderNo: string): void;
+  error: string | null;
+}) {
+  const { t } = useTranslation();
+  const { order } = props;
+  return (
+    <HeaderField id="doc-order" label={t('store.orderNo')} required wide>
+      <OrderField
+        client={props.client}
+        value={props.text}
+        onText={(text) => {
+          props.setText(text);
+          if (order.state !== 'none' && orderNoOf(order) !== text.trim().toUpperCase()) props.onOrderGone();
+        }}
+        order={order}
+        onOrderNo={props.onOrderNo}
+        error={props.error}
+      />
+    </HeaderField>
+  );
+}
+
+/** The warehouse select of a document. */
+export function WarehouseField({
+  id,
+  stores,
+  value,
+  onChange,
+  error,
+  emptyLabel,
+}: {
+  id: string;
+  stores: readonly Warehouse[];
+  value: string;
+  onChange(v: string): void;
+  error?: string | null;
+  /** What the select says while it has no store (default: loading). */
+  emptyLabel?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <HeaderField id={id} label={t('store.warehouse')} required>
+      <select id={id} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {!stores.length && <option value="">{emptyLabel ?? t('common.loading')}</option>}
+        {stores.map((w) => (
+          <option key={w.id} value={String(w.id)}>
+            {w.name}
+            {w.kind === 'faulty' ? ` (${t('warehouseKind.faulty')})` : ''}
+          </option>
+        ))}
+      </select>
+      {error && <div className="field-error">{error}</div>}
+    </HeaderField>
+  );
+}
+
+/** 备注 of a document. */
+export function RemarksField({ id, value, onChange, wide, placeholder }: { id: string; value: string; onChange(v: string): void; wide?: boolean; placeholder?: string }) {
+  const { t } = useTranslation();
+  return (
+    <HeaderField id={id} label={t('store.remarks')} wide={wide}>
+      <input id={id} data-testid={id} type="text" maxLength={500} placeholder={placeholder} value={value} onChange={(e) => onChange(e.target.value)} />
+    </HeaderField>
+  );
+}
+
+/** The totals under the lines: how many lines name a part, the quantity of all (given `totals`), then the window's own. */
+export function DocTotals({ testId, lines, totals, children }: { testId: string; lines: readonly BaseDraft[]; totals?: ReadonlyMap<number, number>; children?: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <div className="lines-totals" data-testid={testId}>
+      <span>{t('store.lineCount', { count: lines.filter((l) => l.part).length })}</span>
+      {totals && (
+        <span>
+          {t('store.quantityTotal')}
+          <b>{[...totals.values()].reduce((a, b) => a + b, 0)}</b>
+        </span>
+      )}
+      {children}
+    </div>
   );
 }

@@ -4,15 +4,13 @@ import type { RegionNode } from '../../../shared/dispatch/schemas.js';
 import type { Role } from '../../../shared/roles.js';
 import type { ApiClient } from '../api/client.js';
 import { errorText } from '../i18n/errors.js';
-import { infoColumn, nameColumn, noteOf, numberColumn, partColumn, partNamed, serialsColumn } from './cells.js';
-import { checksFailed, DocWindow, useDocLines } from './DocWindow.js';
-import { DocumentView } from './DocumentView.js';
-import { loadOrder, OrderField, orderNoOf, type OrderState } from './OrderField.js';
-import { SerialPicker } from './SerialPicker.js';
+import { infoColumn, nameColumn, numberColumn, partColumn, partNamed, serialsColumn } from './cells.js';
+import { checksFailed, DocTotals, DocWindow, HeaderField, OrderNoField, RemarksField, useDocLines, WarehouseField } from './DocWindow.js';
+import { loadOrder, type OrderState } from './OrderField.js';
 import { engineerOptions, engineerPicker } from '../text/engineer-options.js';
 import { PinyinSelect } from '../text/PinyinSelect.js';
 import { partIdsOf, partRef, useBalances, useEngineers, useWarehouses } from './store-data.js';
-import { blankDraft, checkIssue, quantitiesByPart, quantityOf, serialsOnOtherLines, serialsText, type IssueDraft } from './store-lines.js';
+import { blankDraft, checkIssue, quantitiesByPart, serialsOnOtherLines, type IssueDraft } from './store-lines.js';
 
 interface Props {
   client: ApiClient;
@@ -50,8 +48,6 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
   const [remarks, setRemarks] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const [planning, setPlanning] = useState(false);
-  const [picker, setPicker] = useState<string | null>(null);
-  const [viewing, setViewing] = useState<string | null>(null);
 
   // The first main store is the usual one.
   useEffect(() => {
@@ -75,8 +71,7 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
   const wid = warehouseId ? Number(warehouseId) : null;
   const stock = stockIn(wid);
   const checked = useMemo(() => checkIssue(lines, stock), [lines, stock]);
-  // A posted document is history: the checks of its lines (against the stock after it) no longer speak.
-  const note = noteOf(t, doc.posted ? {} : checked.errors, doc.serverCells, doc.tried);
+  const note = doc.noteFor(checked.errors);
   const totals = quantitiesByPart(lines);
   const warehouseName = stores.all.find((w) => w.id === wid)?.name ?? '';
   const people = useMemo(() => engineerPicker(engineers, regions, order.state === 'done' ? orderRegionId : null, t), [engineers, regions, order.state, orderRegionId, t]);
@@ -178,11 +173,7 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
           const over = (totals.get(line.part.id) ?? 0) > s.quantity;
           return { text: String(s.quantity), kind: over ? 'bad' : 'ok', title: t('issueWindow.availableTitle', { warehouse: warehouseName }) };
         }),
-        serialsColumn<IssueDraft>(common, {
-          enabled: (line) => Boolean(line.part?.serialTracked),
-          expected: (line) => quantityOf(line.quantity),
-          onPick: (line) => setPicker(line.key),
-        }),
+        serialsColumn<IssueDraft>(common, { onPick: (line) => doc.setPicking(line.key) }),
         infoColumn<IssueDraft>({ note }, 'owed', t('issueWindow.owed'), (line) =>
           line.owedId ? { text: t('issueWindow.owedNo', { id: line.owedId }), kind: 'plus', title: t('issueWindow.owedTitle') } : null,
           90,
@@ -193,7 +184,6 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
     [t, patch, note, doc.flagged, client, stock, wid, warehouseName, lines],
   );
 
-  const pickerLine = picker ? lines.find((l) => l.key === picker) : undefined;
   const dirty = lines.some((l) => l.partText.trim() || l.quantity.trim() || l.serials.trim()) || remarks.trim() !== '';
   const headerError = (field: string) => doc.headerErrors[field] ?? null;
 
@@ -218,49 +208,31 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
       ready={stores.loaded}
       header={
         <>
-          <label className="store-label" htmlFor="doc-order">
-            {t('store.orderNo')}
-            <span className="required-mark">*</span>
-          </label>
-          <div className="store-control wide">
-            <OrderField
-              client={client}
-              value={orderText}
-              onText={(text) => {
-                setOrderText(text);
-                if (order.state !== 'none' && orderNoOf(order) !== text.trim().toUpperCase()) setOrder({ state: 'none' });
-              }}
-              order={order}
-              onOrderNo={(no) => void readOrder(no)}
-              error={
-                headerError('orderNo') ??
-                (order.state === 'done' && order.order.status === 'cancelled'
-                  ? t('reasons.ORDER_CANCELLED', { orderNo: order.order.orderNo })
-                  : doc.tried && order.state === 'none'
-                    ? t('store.orderRequired')
-                    : null)
-              }
-            />
-          </div>
-          <label className="store-label" htmlFor="issue-warehouse">
-            {t('store.warehouse')}
-            <span className="required-mark">*</span>
-          </label>
-          <div className="store-control">
-            <select id="issue-warehouse" data-testid="issue-warehouse" value={warehouseId} onChange={(e) => setWarehouseId(e.target.value)}>
-              {!stores.main.length && <option value="">{stores.loaded ? t('store.noMainStore') : t('common.loading')}</option>}
-              {stores.main.map((w) => (
-                <option key={w.id} value={String(w.id)}>
-                  {w.name}
-                </option>
-              ))}
-            </select>
-            {(stores.error || headerError('warehouseId')) && <div className="field-error">{stores.error ?? headerError('warehouseId')}</div>}
-          </div>
-          <label className="store-label" htmlFor="issue-engineer">
-            {t('store.engineer')}
-          </label>
-          <div className="store-control">
+          <OrderNoField
+            client={client}
+            text={orderText}
+            setText={setOrderText}
+            order={order}
+            onOrderGone={() => setOrder({ state: 'none' })}
+            onOrderNo={(no) => void readOrder(no)}
+            error={
+              headerError('orderNo') ??
+              (order.state === 'done' && order.order.status === 'cancelled'
+                ? t('reasons.ORDER_CANCELLED', { orderNo: order.order.orderNo })
+                : doc.tried && order.state === 'none'
+                  ? t('store.orderRequired')
+                  : null)
+            }
+          />
+          <WarehouseField
+            id="issue-warehouse"
+            stores={stores.main}
+            value={warehouseId}
+            onChange={setWarehouseId}
+            error={stores.error ?? headerError('warehouseId')}
+            emptyLabel={stores.loaded ? t('store.noMainStore') : t('common.loading')}
+          />
+          <HeaderField id="issue-engineer" label={t('store.engineer')}>
             <PinyinSelect
               id="issue-engineer"
               data-testid="issue-engineer"
@@ -274,13 +246,8 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
               }}
             />
             {headerError('engineerId') && <div className="field-error">{headerError('engineerId')}</div>}
-          </div>
-          <label className="store-label" htmlFor="issue-remarks">
-            {t('store.remarks')}
-          </label>
-          <div className="store-control wide">
-            <input id="issue-remarks" data-testid="issue-remarks" type="text" maxLength={500} value={remarks} onChange={(e) => setRemarks(e.target.value)} />
-          </div>
+          </HeaderField>
+          <RemarksField id="issue-remarks" wide value={remarks} onChange={setRemarks} />
         </>
       }
       tools={
@@ -296,31 +263,22 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
         </button>
       }
       columns={columns}
-      lines={lines}
-      setLines={doc.setLines}
+      doc={doc}
       newLine={newIssueLine}
       footer={
-        <div className="lines-totals" data-testid="issue-totals">
-          <span>{t('store.lineCount', { count: lines.filter((l) => l.part).length })}</span>
-          <span>
-            {t('store.quantityTotal')}
-            <b>{[...totals.values()].reduce((a, b) => a + b, 0)}</b>
-          </span>
+        <DocTotals testId="issue-totals" lines={lines} totals={totals}>
           {!doc.posted && Object.values(checked.errors).some((p) => p.code === 'overStock') && (
             <span className="store-bad" data-testid="issue-over-stock">
               {t('issueWindow.overStockSummary', { warehouse: warehouseName })}
             </span>
           )}
-        </div>
+        </DocTotals>
       }
       refusal={doc.refusal ?? (doc.tried && !doc.posted && checked.lines === null && orderNo && wid ? checksRefusal() : null)}
       notice={notice}
-      posting={doc.posting}
-      posted={doc.posted}
       postedText={(docNo) => t('issueWindow.posted', { docNo })}
       postLabel={t('issueWindow.post')}
       onPost={() => void post()}
-      onViewPosted={setViewing}
       onNew={() => {
         forget();
         doc.restart([newIssueLine()]);
@@ -329,26 +287,14 @@ export function IssueWindow({ client, role, onPosted, onClose }: Props) {
       }}
       dirty={dirty}
       onClose={onClose}
-      over={
-        <>
-          {pickerLine?.part && (
-            <SerialPicker
-              title={t('serialPicker.title', { partNo: pickerLine.part.partNo, name: pickerLine.part.name })}
-              candidates={stock(pickerLine.part.id)?.serials ?? null}
-              candidatesLabel={t('serialPicker.inStock', { warehouse: warehouseName })}
-              taken={serialsOnOtherLines(lines, pickerLine.key, pickerLine.part.id)}
-              value={pickerLine.serials}
-              expected={quantityOf(pickerLine.quantity)}
-              onOk={(serials, quantity) => {
-                patch(pickerLine.key, { serials: serialsText(serials), ...(quantity !== null ? { quantity: String(quantity) } : {}) });
-                setPicker(null);
-              }}
-              onCancel={() => setPicker(null)}
-            />
-          )}
-          {viewing && <DocumentView client={client} role={role} docNo={viewing} onClose={() => setViewing(null)} />}
-        </>
-      }
+      client={client}
+      role={role}
+      serialPicker={(line) => ({
+        title: t('serialPicker.title', { partNo: line.part.partNo, name: line.part.name }),
+        candidates: stock(line.part.id)?.serials ?? null,
+        candidatesLabel: t('serialPicker.inStock', { warehouse: warehouseName }),
+        taken: serialsOnOtherLines(lines, line.key, line.part.id),
+      })}
     />
   );
 }

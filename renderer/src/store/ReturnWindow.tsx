@@ -5,13 +5,11 @@ import { returnKinds, type OrderMaterials, type ReturnKind } from '../../../shar
 import type { ApiClient } from '../api/client.js';
 import { errorText } from '../i18n/errors.js';
 import type { LineColumn } from '../orders/LinesTable.js';
-import { infoColumn, nameColumn, noteOf, numberColumn, partColumn, serialsColumn, WithNote } from './cells.js';
-import { checksFailed, DocWindow, useDocLines } from './DocWindow.js';
-import { DocumentView } from './DocumentView.js';
-import { loadOrder, OrderField, orderNoOf, type OrderState } from './OrderField.js';
-import { SerialPicker } from './SerialPicker.js';
+import { infoColumn, nameColumn, numberColumn, partColumn, serialsColumn, WithNote } from './cells.js';
+import { checksFailed, DocWindow, OrderNoField, RemarksField, useDocLines } from './DocWindow.js';
+import { loadOrder, type OrderState } from './OrderField.js';
 import { partRef, useWarehouses } from './store-data.js';
-import { blankDraft, checkReturn, quantityOf, serialsOnOtherLines, serialsText, type ReturnContext, type ReturnDraft } from './store-lines.js';
+import { blankDraft, checkReturn, serialsOnOtherLines, type ReturnContext, type ReturnDraft } from './store-lines.js';
 
 interface Props {
   client: ApiClient;
@@ -76,8 +74,6 @@ export function ReturnWindow({ client, role, onPosted, onClose }: Props) {
   const [out, setOut] = useState<OrderOut | null>(null);
   const [remarks, setRemarks] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
-  const [picker, setPicker] = useState<string | null>(null);
-  const [viewing, setViewing] = useState<string | null>(null);
 
   const storeFor = useCallback(
     (kind: ReturnKind) => {
@@ -123,8 +119,7 @@ export function ReturnWindow({ client, role, onPosted, onClose }: Props) {
     [out],
   );
   const checked = useMemo(() => checkReturn(lines, ctx), [lines, ctx]);
-  // A posted document is history: the checks of its lines (against the stock after it) no longer speak.
-  const note = noteOf(t, doc.posted ? {} : checked.errors, doc.serverCells, doc.tried);
+  const note = doc.noteFor(checked.errors);
 
   const takeOut = () => {
     if (!out) return;
@@ -237,8 +232,7 @@ export function ReturnWindow({ client, role, onPosted, onClose }: Props) {
         label: t('returnWindow.col.serials'),
         width: 180,
         enabled: (line) => unused(line) && Boolean(line.part?.serialTracked),
-        expected: (line) => quantityOf(line.quantity),
-        onPick: (line) => setPicker(line.key),
+        onPick: (line) => doc.setPicking(line.key),
       }),
       faultyInput('oldSerial', t('returnWindow.oldSerialPlaceholder'), 120),
       faultyInput('newSerial', t('returnWindow.newSerialPlaceholder'), 120),
@@ -246,7 +240,6 @@ export function ReturnWindow({ client, role, onPosted, onClose }: Props) {
     ];
   }, [t, patch, note, doc.flagged, client, stores.faulty, stores.main, storeFor, ctx, checked, lines, orderNo, out]);
 
-  const pickerLine = picker ? lines.find((l) => l.key === picker) : undefined;
   const dirty = lines.some((l) => l.partText.trim() || l.quantity.trim() || l.serials.trim() || l.fault.trim() || l.oldSerial.trim()) || remarks.trim() !== '';
   const counts = { unused: lines.filter((l) => l.part && l.kind === 'unused').length, faulty: lines.filter((l) => l.part && l.kind === 'faulty').length };
 
@@ -257,32 +250,19 @@ export function ReturnWindow({ client, role, onPosted, onClose }: Props) {
       ready={stores.loaded}
       header={
         <>
-          <label className="store-label" htmlFor="doc-order">
-            {t('store.orderNo')}
-            <span className="required-mark">*</span>
-          </label>
-          <div className="store-control wide">
-            <OrderField
-              client={client}
-              value={orderText}
-              onText={(text) => {
-                setOrderText(text);
-                if (order.state !== 'none' && orderNoOf(order) !== text.trim().toUpperCase()) {
-                  setOrder({ state: 'none' });
-                  setOut(null);
-                }
-              }}
-              order={order}
-              onOrderNo={(no) => void readOrder(no)}
-              error={doc.headerErrors.orderNo ?? (doc.tried && order.state === 'none' ? t('store.orderRequired') : null)}
-            />
-          </div>
-          <label className="store-label" htmlFor="return-remarks">
-            {t('store.remarks')}
-          </label>
-          <div className="store-control wide">
-            <input id="return-remarks" data-testid="return-remarks" type="text" maxLength={500} value={remarks} onChange={(e) => setRemarks(e.target.value)} />
-          </div>
+          <OrderNoField
+            client={client}
+            text={orderText}
+            setText={setOrderText}
+            order={order}
+            onOrderGone={() => {
+              setOrder({ state: 'none' });
+              setOut(null);
+            }}
+            onOrderNo={(no) => void readOrder(no)}
+            error={doc.headerErrors.orderNo ?? (doc.tried && order.state === 'none' ? t('store.orderRequired') : null)}
+          />
+          <RemarksField id="return-remarks" wide value={remarks} onChange={setRemarks} />
         </>
       }
       tools={
@@ -304,8 +284,7 @@ export function ReturnWindow({ client, role, onPosted, onClose }: Props) {
         </>
       }
       columns={columns}
-      lines={lines}
-      setLines={doc.setLines}
+      doc={doc}
       newLine={() => newLine(lines[lines.length - 1]?.kind ?? 'unused')}
       footer={
         <div className="lines-totals" data-testid="return-totals">
@@ -315,12 +294,9 @@ export function ReturnWindow({ client, role, onPosted, onClose }: Props) {
       }
       refusal={doc.refusal ?? (doc.tried && !doc.posted && checked.lines === null && orderNo ? checksFailed(t, checked.errors) : null)}
       notice={notice}
-      posting={doc.posting}
-      posted={doc.posted}
       postedText={(docNo) => t('returnWindow.posted', { docNo })}
       postLabel={t('returnWindow.post')}
       onPost={() => void post()}
-      onViewPosted={setViewing}
       onNew={() => {
         doc.restart([newLine()]);
         setNotice(null);
@@ -328,30 +304,18 @@ export function ReturnWindow({ client, role, onPosted, onClose }: Props) {
       }}
       dirty={dirty}
       onClose={onClose}
-      over={
-        <>
-          {pickerLine?.part && (
-            <SerialPicker
-              title={t('serialPicker.title', { partNo: pickerLine.part.partNo, name: pickerLine.part.name })}
-              candidates={out ? (out.serials.get(pickerLine.part.id) ?? []) : null}
-              candidatesLabel={t('serialPicker.issuedFor', { orderNo: orderNo ?? '' })}
-              taken={serialsOnOtherLines(
-                lines.filter((l) => l.kind === 'unused'),
-                pickerLine.key,
-                pickerLine.part.id,
-              )}
-              value={pickerLine.serials}
-              expected={quantityOf(pickerLine.quantity)}
-              onOk={(serials, quantity) => {
-                patch(pickerLine.key, { serials: serialsText(serials), ...(quantity !== null ? { quantity: String(quantity) } : {}) });
-                setPicker(null);
-              }}
-              onCancel={() => setPicker(null)}
-            />
-          )}
-          {viewing && <DocumentView client={client} role={role} docNo={viewing} onClose={() => setViewing(null)} />}
-        </>
-      }
+      client={client}
+      role={role}
+      serialPicker={(line) => ({
+        title: t('serialPicker.title', { partNo: line.part.partNo, name: line.part.name }),
+        candidates: out ? (out.serials.get(line.part.id) ?? []) : null,
+        candidatesLabel: t('serialPicker.issuedFor', { orderNo: orderNo ?? '' }),
+        taken: serialsOnOtherLines(
+          lines.filter((l) => l.kind === 'unused'),
+          line.key,
+          line.part.id,
+        ),
+      })}
     />
   );
 }

@@ -3,10 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../shared/roles.js';
 import type { Warehouse } from '../../../shared/warehouse/schemas.js';
 import type { ApiClient } from '../api/client.js';
-import { infoColumn, nameColumn, noteOf, numberColumn, partColumn, serialsColumn } from './cells.js';
-import { checksFailed, DocWindow, useDocLines } from './DocWindow.js';
-import { DocumentView } from './DocumentView.js';
-import { SerialPicker } from './SerialPicker.js';
+import { infoColumn, nameColumn, numberColumn, partColumn, serialsColumn } from './cells.js';
+import { checksFailed, DocTotals, DocWindow, HeaderField, RemarksField, useDocLines, WarehouseField } from './DocWindow.js';
 import { partIdsOf, partRef, useBalances, useWarehouses } from './store-data.js';
 import {
   blankDraft,
@@ -14,9 +12,7 @@ import {
   checkReceipt,
   lineDifference,
   quantitiesByPart,
-  quantityOf,
   serialsOnOtherLines,
-  serialsText,
   type AdjustDraft,
   type ReceiptDraft,
 } from './store-lines.js';
@@ -49,31 +45,6 @@ async function presetLines<D extends ReceiptDraft>(client: ApiClient, partNos: r
   });
 }
 
-/** The warehouse select of a stock window. */
-function WarehouseField({ id, stores, value, onChange, error }: { id: string; stores: readonly Warehouse[]; value: string; onChange(v: string): void; error?: string | null }) {
-  const { t } = useTranslation();
-  return (
-    <>
-      <label className="store-label" htmlFor={id}>
-        {t('store.warehouse')}
-        <span className="required-mark">*</span>
-      </label>
-      <div className="store-control">
-        <select id={id} data-testid={id} value={value} onChange={(e) => onChange(e.target.value)}>
-          {!stores.length && <option value="">{t('common.loading')}</option>}
-          {stores.map((w) => (
-            <option key={w.id} value={String(w.id)}>
-              {w.name}
-              {w.kind === 'faulty' ? ` (${t('warehouseKind.faulty')})` : ''}
-            </option>
-          ))}
-        </select>
-        {error && <div className="field-error">{error}</div>}
-      </div>
-    </>
-  );
-}
-
 /** The preset's store, or the first main store, once the warehouses are read. */
 function useStoreChoice(stores: readonly Warehouse[], preset?: StockPreset) {
   const [warehouseId, setWarehouseId] = useState('');
@@ -101,8 +72,6 @@ export function ReceiptWindow({ client, role, preset, onPosted, onClose }: Props
   const { lines, patch } = doc;
   const [warehouseId, setWarehouseId] = useStoreChoice(stores.main, preset);
   const [remarks, setRemarks] = useState('');
-  const [picker, setPicker] = useState<string | null>(null);
-  const [viewing, setViewing] = useState<string | null>(null);
 
   useEffect(() => {
     if (preset?.partNos.length) void presetLines(client, preset.partNos, blankDraft).then((l) => l.length && doc.setLines(l), () => undefined);
@@ -112,8 +81,7 @@ export function ReceiptWindow({ client, role, preset, onPosted, onClose }: Props
   const wid = warehouseId ? Number(warehouseId) : null;
   const stock = stockIn(wid);
   const checked = useMemo(() => checkReceipt(lines, stock), [lines, stock]);
-  // A posted document is history: the checks of its lines (against the stock after it) no longer speak.
-  const note = noteOf(t, doc.posted ? {} : checked.errors, doc.serverCells, doc.tried);
+  const note = doc.noteFor(checked.errors);
   const totals = quantitiesByPart(lines);
   const warehouseName = stores.all.find((w) => w.id === wid)?.name ?? '';
 
@@ -137,15 +105,12 @@ export function ReceiptWindow({ client, role, preset, onPosted, onClose }: Props
         return s ? { text: String(s.quantity), kind: 'muted', title: t('receiptWindow.currentTitle', { warehouse: warehouseName }) } : { text: '…', kind: 'muted' };
       }),
       serialsColumn<ReceiptDraft>(common, {
-        enabled: (line) => Boolean(line.part?.serialTracked),
-        expected: (line) => quantityOf(line.quantity),
-        onPick: (line) => setPicker(line.key),
+        onPick: (line) => doc.setPicking(line.key),
         placeholder: () => t('receiptWindow.serialsPlaceholder'),
       }),
     ];
   }, [t, patch, note, doc.flagged, client, stock, wid, warehouseName]);
 
-  const pickerLine = picker ? lines.find((l) => l.key === picker) : undefined;
   const dirty = lines.some((l) => l.partText.trim() || l.quantity.trim() || l.serials.trim()) || remarks.trim() !== '';
 
   return (
@@ -156,42 +121,17 @@ export function ReceiptWindow({ client, role, preset, onPosted, onClose }: Props
       header={
         <>
           <WarehouseField id="receipt-warehouse" stores={stores.main} value={warehouseId} onChange={setWarehouseId} error={stores.error ?? doc.headerErrors.warehouseId} />
-          <label className="store-label" htmlFor="receipt-remarks">
-            {t('store.remarks')}
-          </label>
-          <div className="store-control">
-            <input
-              id="receipt-remarks"
-              data-testid="receipt-remarks"
-              type="text"
-              maxLength={500}
-              placeholder={t('receiptWindow.remarksPlaceholder')}
-              value={remarks}
-              onChange={(e) => setRemarks(e.target.value)}
-            />
-          </div>
+          <RemarksField id="receipt-remarks" placeholder={t('receiptWindow.remarksPlaceholder')} value={remarks} onChange={setRemarks} />
         </>
       }
       columns={columns}
-      lines={lines}
-      setLines={doc.setLines}
+      doc={doc}
       newLine={blankDraft}
-      footer={
-        <div className="lines-totals" data-testid="receipt-totals">
-          <span>{t('store.lineCount', { count: lines.filter((l) => l.part).length })}</span>
-          <span>
-            {t('store.quantityTotal')}
-            <b>{[...totals.values()].reduce((a, b) => a + b, 0)}</b>
-          </span>
-        </div>
-      }
+      footer={<DocTotals testId="receipt-totals" lines={lines} totals={totals} />}
       refusal={doc.refusal ?? (doc.tried && !doc.posted && checked.lines === null ? checksFailed(t, checked.errors) : null)}
-      posting={doc.posting}
-      posted={doc.posted}
       postedText={(docNo) => t('receiptWindow.posted', { docNo, warehouse: warehouseName })}
       postLabel={t('receiptWindow.post')}
       onPost={() => void post()}
-      onViewPosted={setViewing}
       onNew={() => {
         forget();
         doc.restart([blankDraft()]);
@@ -199,24 +139,12 @@ export function ReceiptWindow({ client, role, preset, onPosted, onClose }: Props
       }}
       dirty={dirty}
       onClose={onClose}
-      over={
-        <>
-          {pickerLine?.part && (
-            <SerialPicker
-              title={t('serialPicker.titleReceipt', { partNo: pickerLine.part.partNo, name: pickerLine.part.name })}
-              candidates={null}
-              value={pickerLine.serials}
-              expected={quantityOf(pickerLine.quantity)}
-              onOk={(serials, quantity) => {
-                patch(pickerLine.key, { serials: serialsText(serials), ...(quantity !== null ? { quantity: String(quantity) } : {}) });
-                setPicker(null);
-              }}
-              onCancel={() => setPicker(null)}
-            />
-          )}
-          {viewing && <DocumentView client={client} role={role} docNo={viewing} onClose={() => setViewing(null)} />}
-        </>
-      }
+      client={client}
+      role={role}
+      serialPicker={(line) => ({
+        title: t('serialPicker.titleReceipt', { partNo: line.part.partNo, name: line.part.name }),
+        candidates: null,
+      })}
     />
   );
 }
@@ -239,8 +167,6 @@ export function AdjustWindow({ client, role, preset, onPosted, onClose }: Props)
   const { lines, patch } = doc;
   const [warehouseId, setWarehouseId] = useStoreChoice(stores.active, preset);
   const [reason, setReason] = useState('');
-  const [picker, setPicker] = useState<string | null>(null);
-  const [viewing, setViewing] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
@@ -251,8 +177,7 @@ export function AdjustWindow({ client, role, preset, onPosted, onClose }: Props)
   const wid = warehouseId ? Number(warehouseId) : null;
   const stock = stockIn(wid);
   const checked = useMemo(() => checkAdjustment(lines, stock), [lines, stock]);
-  // A posted document is history: the checks of its lines (against the stock after it) no longer speak.
-  const note = noteOf(t, doc.posted ? {} : checked.errors, doc.serverCells, doc.tried);
+  const note = doc.noteFor(checked.errors);
   const warehouseName = stores.all.find((w) => w.id === wid)?.name ?? '';
   const reasonMissing = reason.trim() === '';
 
@@ -300,14 +225,12 @@ export function AdjustWindow({ client, role, preset, onPosted, onClose }: Props)
           const d = lineDifference(line, stock);
           return d === null ? null : Math.abs(d);
         },
-        onPick: (line) => setPicker(line.key),
+        onPick: (line) => doc.setPicking(line.key),
         placeholder: (line) => ((lineDifference(line, stock) ?? 0) < 0 ? t('adjustWindow.serialsMissing') : t('adjustWindow.serialsFound')),
       }),
     ];
   }, [t, patch, note, doc.flagged, client, stock, wid, warehouseName]);
 
-  const pickerLine = picker ? lines.find((l) => l.key === picker) : undefined;
-  const pickerDiff = pickerLine ? lineDifference(pickerLine, stock) : null;
   const dirty = lines.some((l) => l.partText.trim() || l.counted.trim() || l.serials.trim()) || reason.trim() !== '';
   const net = lines.reduce((sum, l) => sum + (lineDifference(l, stock) ?? 0), 0);
 
@@ -322,11 +245,7 @@ export function AdjustWindow({ client, role, preset, onPosted, onClose }: Props)
       header={
         <>
           <WarehouseField id="adjust-warehouse" stores={stores.active} value={warehouseId} onChange={setWarehouseId} error={stores.error ?? doc.headerErrors.warehouseId} />
-          <label className="store-label" htmlFor="adjust-reason">
-            {t('adjustWindow.reason')}
-            <span className="required-mark">*</span>
-          </label>
-          <div className="store-control">
+          <HeaderField id="adjust-reason" label={t('adjustWindow.reason')} required>
             <input
               id="adjust-reason"
               data-testid="adjust-reason"
@@ -342,31 +261,26 @@ export function AdjustWindow({ client, role, preset, onPosted, onClose }: Props)
                 {doc.headerErrors.reason ?? t('adjustWindow.reasonRequired')}
               </div>
             )}
-          </div>
+          </HeaderField>
         </>
       }
       columns={columns}
-      lines={lines}
-      setLines={doc.setLines}
+      doc={doc}
       newLine={newAdjustLine}
       footer={
-        <div className="lines-totals" data-testid="adjust-totals">
-          <span>{t('store.lineCount', { count: lines.filter((l) => l.part).length })}</span>
+        <DocTotals testId="adjust-totals" lines={lines}>
           <span>
             {t('adjustWindow.net')}
             <b className={net > 0 ? 'store-plus' : net < 0 ? 'store-minus' : undefined}>{net > 0 ? `+${net}` : net}</b>
           </span>
           {footerNote}
-        </div>
+        </DocTotals>
       }
       refusal={doc.refusal ?? (doc.tried && !doc.posted && checked.lines === null && !reasonMissing ? checksFailed(t, checked.errors) : null)}
       notice={notice}
-      posting={doc.posting}
-      posted={doc.posted}
       postedText={(docNo) => t('adjustWindow.posted', { docNo, warehouse: warehouseName })}
       postLabel={t('adjustWindow.post')}
       onPost={() => void post()}
-      onViewPosted={setViewing}
       onNew={() => {
         forget();
         doc.restart([newAdjustLine()]);
@@ -374,27 +288,19 @@ export function AdjustWindow({ client, role, preset, onPosted, onClose }: Props)
       }}
       dirty={dirty}
       onClose={onClose}
-      over={
-        <>
-          {pickerLine?.part && (
-            <SerialPicker
-              title={t(pickerDiff !== null && pickerDiff < 0 ? 'serialPicker.titleMissing' : 'serialPicker.titleFound', { partNo: pickerLine.part.partNo, name: pickerLine.part.name })}
-              candidates={pickerDiff !== null && pickerDiff < 0 ? (stock(pickerLine.part.id)?.serials ?? null) : null}
-              candidatesLabel={t('serialPicker.inStock', { warehouse: warehouseName })}
-              taken={serialsOnOtherLines(lines, pickerLine.key, pickerLine.part.id)}
-              value={pickerLine.serials}
-              expected={pickerDiff === null ? null : Math.abs(pickerDiff)}
-              quantityEditable={false}
-              onOk={(serials) => {
-                patch(pickerLine.key, { serials: serialsText(serials) });
-                setPicker(null);
-              }}
-              onCancel={() => setPicker(null)}
-            />
-          )}
-          {viewing && <DocumentView client={client} role={role} docNo={viewing} onClose={() => setViewing(null)} />}
-        </>
-      }
+      client={client}
+      role={role}
+      serialPicker={(line) => {
+        const diff = lineDifference(line, stock);
+        return {
+          title: t(diff !== null && diff < 0 ? 'serialPicker.titleMissing' : 'serialPicker.titleFound', { partNo: line.part.partNo, name: line.part.name }),
+          candidates: diff !== null && diff < 0 ? (stock(line.part.id)?.serials ?? null) : null,
+          candidatesLabel: t('serialPicker.inStock', { warehouse: warehouseName }),
+          taken: serialsOnOtherLines(lines, line.key, line.part.id),
+          expected: diff === null ? null : Math.abs(diff),
+          quantityEditable: false,
+        };
+      }}
     />
   );
 }

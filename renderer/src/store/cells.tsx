@@ -1,10 +1,11 @@
-import type { ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 import type { ApiClient } from '../api/client.js';
 import type { CellProps, LineColumn } from '../orders/LinesTable.js';
 import type { PartOption } from '../../../shared/warehouse/schemas.js';
 import { PartPicker } from '../orders/PartPicker.js';
-import { parseSerials, type BaseDraft, type Problems } from './store-lines.js';
+import { parseSerials, quantityOf, serialsText, type BaseDraft, type Problems } from './store-lines.js';
+import { SerialPicker } from './SerialPicker.js';
 import { partRef } from './store-data.js';
 
 // The cells the store's document windows have in common, for the one lines table
@@ -159,10 +160,10 @@ export function serialsColumn<D extends BaseDraft>(
   opts: {
     label?: string;
     width?: number;
-    /** How many serials the line needs (null: not known yet). */
-    expected(line: D): number | null;
-    /** Whether the line takes serials at all (serial-tracked part; the right kind of line). */
-    enabled(line: D): boolean;
+    /** How many serials the line needs (null: not known yet); by default its quantity. */
+    expected?(line: D): number | null;
+    /** Whether the line takes serials at all (the right kind of line); by default when its part is serial-tracked. */
+    enabled?(line: D): boolean;
     onPick(line: D): void;
     placeholder?(line: D): string;
   },
@@ -172,9 +173,9 @@ export function serialsColumn<D extends BaseDraft>(
     label: opts.label ?? t('store.col.serials'),
     width: opts.width ?? 230,
     render: (line, cell, _update, i) => {
-      const on = opts.enabled(line);
+      const on = opts.enabled ? opts.enabled(line) : Boolean(line.part?.serialTracked);
       const count = parseSerials(line.serials).length;
-      const expected = opts.expected(line);
+      const expected = opts.expected ? opts.expected(line) : quantityOf(line.quantity);
       const mismatch = on && expected !== null && count !== expected;
       return (
         <WithNote i={i} field="serials" note={note(i, 'serials')}>
@@ -248,4 +249,30 @@ export function infoColumn<D extends BaseDraft>(
       );
     },
   };
+}
+
+/**
+ * The serial picker (…) of one line: it starts from the line's serials and OK puts the serials,
+ * and the quantity where the keeper made it the count, into the line. The line needs its
+ * quantity of serials unless `expected` says otherwise.
+ */
+export function LineSerialPicker<D extends BaseDraft>({
+  line,
+  patch,
+  onClose,
+  expected = quantityOf(line.quantity),
+  ...picker
+}: { line: D; patch: Patch<D>; onClose(): void; expected?: number | null } & Omit<ComponentProps<typeof SerialPicker>, 'value' | 'expected' | 'onOk' | 'onCancel'>) {
+  return (
+    <SerialPicker
+      {...picker}
+      value={line.serials}
+      expected={expected}
+      onOk={(serials, quantity) => {
+        patch(line.key, { serials: serialsText(serials), ...(quantity !== null ? { quantity: String(quantity) } : {}) } as Partial<D>);
+        onClose();
+      }}
+      onCancel={onClose}
+    />
+  );
 }
