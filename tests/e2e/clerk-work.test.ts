@@ -1,41 +1,20 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
-import { buildIfMissing } from '../helpers/build.js';
-import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
+import { closeDemo, makeDemo, openLoggedIn, screenshot, readDemo, shotIfFailed, startDemo, type Demo } from '../helpers/e2e.js';
 
 // The clerk's work (issue 4) in Debian's Chromium against the real server: create an order
 // through the window (contract lookup with a `*` search, a region created by right-click in the
 // tree, task type, 三包), see it in the list with its SN number, add content and fee lines with
 // Insert and Ctrl+S, try to delete it, complete it and record the return visit.
 
-const root = resolve(__dirname, '../..');
-const shots = resolve(root, 'test-results/screenshots');
-
-let dir = '';
-let dbFile = '';
-let server: Awaited<ReturnType<typeof startServerProcess>> | null = null;
-let browser: Browser | null = null;
-let context: BrowserContext | null = null;
+let demo: Demo;
 let page: Page;
 let orderNo = '';
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, name) });
-}
+const shot = (name: string) => screenshot(page, name);
 
-function db<T>(read: (d: Database.Database) => T): T {
-  const d = new Database(dbFile, { readonly: true });
-  try {
-    return read(d);
-  } finally {
-    d.close();
-  }
-}
+const db = <T>(read: (d: Database.Database) => T): T => readDemo(demo, read);
 
 async function waitForList(): Promise<void> {
   await page.waitForSelector('[data-testid="result-bar"][data-state="done"]', { timeout: 20_000 });
@@ -47,34 +26,15 @@ async function listKeys(): Promise<string[]> {
 
 describe('the clerk creates and works an order in Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await buildIfMissing(root);
-    dir = mkdtempSync(join(tmpdir(), 'pim-e2e-clerk-'));
-    dbFile = join(dir, 'demo.db');
-    const demo = await finished(spawnTs('db/demo/cli.ts', ['--orders', '800', '--db', dbFile]), 120_000);
-    if (demo.code !== 0) throw new Error(`demo database failed:\n${demo.output}`);
-    server = await startServerProcess(dbFile, 0);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.setDefaultTimeout(8_000);
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('login-username').fill('clerk');
-    await page.getByTestId('login-password').fill('demo123');
-    await page.getByTestId('login-submit').click();
+    demo = await makeDemo('pim-e2e-clerk-', 800);
+    await startDemo(demo);
+    ({ page } = await openLoggedIn(demo, 'clerk'));
     await waitForList();
   }, 240_000);
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await shot(`failed-clerk-${ctx.task.name.slice(0, 30).replace(/[^\w]+/g, '-')}.png`);
-  });
+  afterEach((ctx) => shotIfFailed(ctx, page, 'failed-clerk-'));
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop().catch(() => {});
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeDemo(demo));
 
   it('creates an order: contract by * lookup, a region made by right-click in the tree, task type, 三包', async () => {
     await page.getByTestId('cmd-new').click();

@@ -1,39 +1,30 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
-import { buildIfMissing } from '../helpers/build.js';
+import { closeDemo, logIn, makeDemo, openLoggedIn, screenshot, shotIfFailed, startDemo, type Demo } from '../helpers/e2e.js';
 import { compareBySortKey } from '../../shared/text/sort-key.js';
 
 // The legacy data window (issue 3) in Debian's Chromium, driven with the real mouse and keys
 // against the real server on a fresh demo database. Expectations come from the database file
 // and from the product's one sort rule (shared/text/sort-key.ts), not from the grid's code.
 
-const root = resolve(__dirname, '../..');
-const shots = resolve(root, 'test-results/screenshots');
 const ORDERS = 1500;
 const collator = new Intl.Collator('zh-Hans-u-co-pinyin', { sensitivity: 'base', numeric: true });
 
 type Order = Record<string, string | number | null>;
 
-let dir = '';
-let server: Awaited<ReturnType<typeof startServerProcess>> | null = null;
-let browser: Browser | null = null;
-let context: BrowserContext | null = null;
+let demo: Demo;
+let context: BrowserContext;
 let page: Page;
 let byNo = new Map<string, Order>();
 let totalOrders = 0;
 
 const header = (field: string) => page.locator(`.ag-header-cell[col-id="${field}"]`);
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, name) });
-}
+const shot = (name: string) => screenshot(page, name);
 
 /** Waits until the list shows a result asked for in this order (the result bar's request sort). */
 async function waitForSorted(sort: string): Promise<void> {
@@ -133,28 +124,15 @@ const firstBy = (field: string, dir: 1 | -1, n = 200) =>
 
 describe('the legacy data window in Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await buildIfMissing(root);
-    dir = mkdtempSync(join(tmpdir(), 'pim-e2e-grid-'));
-    const dbFile = join(dir, 'demo.db');
-    const demo = await finished(spawnTs('db/demo/cli.ts', ['--orders', String(ORDERS), '--db', dbFile]), 120_000);
-    if (demo.code !== 0) throw new Error(`demo database failed:\n${demo.output}`);
-    const db = new Database(dbFile, { readonly: true });
+    demo = await makeDemo('pim-e2e-grid-', ORDERS);
+    const db = new Database(demo.dbFile, { readonly: true });
     const rows = db.prepare('SELECT * FROM dispatch_order_list').all() as Order[];
     db.close();
     byNo = new Map(rows.map((r) => [String(r.order_no), r]));
     totalOrders = rows.length;
 
-    server = await startServerProcess(dbFile, 0);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN', acceptDownloads: true });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    page = await context.newPage();
-    page.setDefaultTimeout(8_000);
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('login-username').fill('manager');
-    await page.getByTestId('login-password').fill('demo123');
-    await page.getByTestId('login-submit').click();
+    await startDemo(demo);
+    ({ context, page } = await openLoggedIn(demo, 'manager', { acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] }));
     await waitForResult('');
   }, 240_000);
 
@@ -166,16 +144,9 @@ describe('the legacy data window in Chromium', () => {
     await headerMenu('order_no', 'reset-layout');
   });
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await shot(`failed-${ctx.task.name.slice(0, 40).replace(/[^\w]+/g, '-')}.png`);
-  });
+  afterEach((ctx) => shotIfFailed(ctx, page, 'failed-', 40));
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop().catch(() => {});
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeDemo(demo));
 
   it('groups by a header dragged into the group panel, then a second level, and ungroups by dragging it back', async () => {
     const { keys } = await grid();
@@ -343,9 +314,7 @@ describe('the legacy data window in Chromium', () => {
     await headerMenu('customer', 'merge');
     await page.waitForTimeout(900); // the layout is saved after a pause
     await page.getByTestId('logout').click();
-    await page.getByTestId('login-username').fill('manager');
-    await page.getByTestId('login-password').fill('demo123');
-    await page.getByTestId('login-submit').click();
+    await logIn(page, 'manager');
     await waitForResult('');
     await expect.poll(grid).toMatchObject({ groupBy: 'task_type', merged: 'customer' });
     await headerMenu('customer', 'reset-layout');
@@ -415,7 +384,7 @@ describe('the legacy data window in Chromium', () => {
     const headers = (await visibleHeaders()).filter((f) => f !== 'region');
 
     const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
-    const xlsxPath = join(dir, 'visible.xlsx');
+    const xlsxPath = join(demo.dir, 'visible.xlsx');
     await xlsxDownload.saveAs(xlsxPath);
     expect(xlsxDownload.suggestedFilename()).toMatch(/^售服派工单管理-\d{8}-\d{4}\.xlsx$/);
     const wb = new ExcelJS.Workbook();
@@ -454,11 +423,11 @@ describe('the legacy data window in Chromium', () => {
     expect(created.toISOString().slice(0, 16).replace('T', ' ')).toBe(wall);
 
     const [htmlDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-html').click()]);
-    const htmlPath = join(dir, 'visible.html');
+    const htmlPath = join(demo.dir, 'visible.html');
     await htmlDownload.saveAs(htmlPath);
     const html = readFileSync(htmlPath, 'utf8');
     expect(html).toContain('<meta charset="utf-8"');
-    const htmlPage = await context!.newPage();
+    const htmlPage = await context.newPage();
     await htmlPage.goto(`file://${htmlPath}`);
     const ths = await htmlPage.$$eval('thead th', (els) => els.map((e) => e.textContent));
     expect(ths).toEqual(labels);
@@ -526,7 +495,7 @@ describe('the legacy data window in Chromium', () => {
     expect(result.text).toBe(`显示 200 / 共 ${totalOrders.toLocaleString('zh-CN')} 条 — 请细化查询条件，或导出全部`);
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('export-all').click()]);
     await page.getByTestId('export-all-dialog').waitFor({ state: 'attached' }).catch(() => undefined);
-    const path = join(dir, 'all.xlsx');
+    const path = join(demo.dir, 'all.xlsx');
     await download.saveAs(path);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path);

@@ -1,11 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
-import { buildIfMissing } from '../helpers/build.js';
-import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
+import { closeDemo, makeDemo, openLoggedIn, screenshot, shotIfFailed, startDemo, type Demo } from '../helpers/e2e.js';
+import { startServerProcess } from '../helpers/spawn.js';
 import { Backend } from '../../db/backend.js';
 import { openDatabase } from '../../db/open.js';
 
@@ -18,27 +14,12 @@ import { openDatabase } from '../../db/open.js';
 // told "可能已过期" only when that cannot be done. A desk that logs in later is told of the urgent
 // order at login; a desk whose session is logged out elsewhere goes back to the login dialog.
 
-const root = resolve(__dirname, '../..');
-const shots = resolve(root, 'test-results/screenshots');
-
-let dir = '';
-let dbFile = '';
-let server: Awaited<ReturnType<typeof startServerProcess>> | null = null;
-let browser: Browser | null = null;
-const contexts: BrowserContext[] = [];
+let demo: Demo;
 let a: Page; // desk A: the clerk
 let b: Page; // desk B: the manager
 
 async function openDesk(username: string): Promise<Page> {
-  const context = await browser!.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(8_000);
-  await page.goto(`${server!.url}/`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill('demo123');
-  await page.getByTestId('login-submit').click();
-  await page.waitForSelector('[data-testid="result-bar"][data-state="done"]', { timeout: 20_000 });
+  const { page } = await openLoggedIn(demo, username);
   await page.waitForSelector('[data-testid="message-status"][data-status="connected"]', { timeout: 20_000 });
   return page;
 }
@@ -84,39 +65,26 @@ const rowKeys = async (page: Page) => JSON.parse((await page.locator('[data-test
 
 describe('live updates between two desks in Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await buildIfMissing(root);
-    dir = mkdtempSync(join(tmpdir(), 'pim-e2e-live-'));
-    dbFile = join(dir, 'demo.db');
-    const demo = await finished(spawnTs('db/demo/cli.ts', ['--orders', '300', '--db', dbFile]), 120_000);
-    if (demo.code !== 0) throw new Error(`demo database failed:\n${demo.output}`);
+    demo = await makeDemo('pim-e2e-live-', 300);
     // A quiet start: demo orders taken in the last day may be urgent and still pending, which a
     // clerk or manager is told of at login; here the only urgent orders are the test's own.
-    const quiet = openDatabase(dbFile);
+    const quiet = openDatabase(demo.dbFile);
     try {
       quiet.prepare("UPDATE dispatch_orders SET urgency = 'normal' WHERE urgency = 'urgent' AND status = 'pending'").run();
     } finally {
       quiet.close();
     }
-    server = await startServerProcess(dbFile, 0);
-    browser = await launchChromium();
+    await startDemo(demo);
     a = await openDesk('clerk');
     b = await openDesk('manager');
   }, 240_000);
 
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') {
-      await b?.screenshot({ path: join(shots, `failed-live-b-${ctx.task.name.slice(0, 30).replace(/[^\w]+/g, '-')}.png`) }).catch(() => {});
-      await a?.screenshot({ path: join(shots, `failed-live-a-${ctx.task.name.slice(0, 30).replace(/[^\w]+/g, '-')}.png`) }).catch(() => {});
-    }
+    await shotIfFailed(ctx, b, 'failed-live-b-').catch(() => {});
+    await shotIfFailed(ctx, a, 'failed-live-a-').catch(() => {});
   });
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop().catch(() => {});
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeDemo(demo));
 
   let orderNo = '';
 
@@ -133,7 +101,7 @@ describe('live updates between two desks in Chromium', () => {
     await notice.waitFor();
     expect(await notice.innerText()).toContain(orderNo);
     expect(await notice.innerText()).toContain('实时客户（紧急）');
-    await b.screenshot({ path: join(shots, 'live-list-notice.png') });
+    await screenshot(b, 'live-list-notice.png');
 
     // Desk A made it: its own list counts nothing, and no popup.
     await expect(listNotice(a).getAttribute('data-count')).resolves.toBe('0');
@@ -170,7 +138,7 @@ describe('live updates between two desks in Chromium', () => {
     // Nothing replaced: the window still shows what it loaded, B's typing stays.
     await expect(b.getByTestId('order-detail').getAttribute('data-row-version')).resolves.toBe('1');
     expect(await b.getByTestId('line-0-workDone').inputValue()).toBe('正在填写的处理过程');
-    await b.screenshot({ path: join(shots, 'live-order-notice.png') });
+    await screenshot(b, 'live-order-notice.png');
 
     await b.getByTestId('order-change-reload').click();
     await b.waitForSelector('[data-testid="order-detail"][data-row-version="2"]');
@@ -178,7 +146,7 @@ describe('live updates between two desks in Chromium', () => {
     // Reloading kept the unsaved line as typed; the lines editor says the order changed since the editing began.
     await b.waitForTimeout(500);
     expect(await b.getByTestId('line-0-workDone').inputValue()).toBe('正在填写的处理过程');
-    await b.screenshot({ path: join(shots, 'live-order-reloaded.png') });
+    await screenshot(b, 'live-order-reloaded.png');
     // A's fee line is in the reloaded order.
     await expect(b.getByTestId('order-tab-fees').innerText()).resolves.toMatch(/1$/);
   });
@@ -208,10 +176,10 @@ describe('live updates between two desks in Chromium', () => {
    * Returns the order numbers.
    */
   async function writeWhileAway(customers: string[], prune: boolean): Promise<string[]> {
-    const port = Number(new URL(server!.url).port);
-    await server!.stop();
+    const port = Number(new URL(demo.server!.url).port);
+    await demo.server!.stop();
     await b.waitForSelector('[data-testid="message-status"][data-status="disconnected"], [data-testid="message-status"][data-status="connecting"]');
-    const db = openDatabase(dbFile);
+    const db = openDatabase(demo.dbFile);
     const missed: string[] = [];
     try {
       const core = new Backend(db);
@@ -235,7 +203,7 @@ describe('live updates between two desks in Chromium', () => {
     } finally {
       db.close();
     }
-    server = await startServerProcess(dbFile, port);
+    demo.server = await startServerProcess(demo.dbFile, port);
     await b.waitForSelector('[data-testid="message-status"][data-status="connected"]', { timeout: 40_000 });
     return missed;
   }
@@ -257,7 +225,7 @@ describe('live updates between two desks in Chromium', () => {
     await b.waitForSelector('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"][data-stale="true"]');
     expect(await b.getByTestId('list-change-text').innerText()).toContain('可能已过期');
     expect(await rowKeys(b)).not.toContain(missed);
-    await b.screenshot({ path: join(shots, 'live-list-stale.png') });
+    await screenshot(b, 'live-list-stale.png');
     await b.getByTestId('list-change-refresh').click();
     await b.waitForSelector('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"][data-stale="false"]');
     expect(await rowKeys(b)).toContain(missed);
@@ -273,7 +241,7 @@ describe('live updates between two desks in Chromium', () => {
     // The session ends at another place (here: a logout with its token): the socket is closed
     // "signed out" and the desk goes back to the login dialog saying so.
     const { token } = JSON.parse((await c.evaluate(() => sessionStorage.getItem('pim.session'))) ?? '{}') as { token: string };
-    const res = await fetch(`${server!.url}/api/auth.logout`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{}' });
+    const res = await fetch(`${demo.server!.url}/api/auth.logout`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{}' });
     expect(res.status).toBe(200);
     await c.getByTestId('login-notice').waitFor();
     expect(await c.getByTestId('login-notice').innerText()).toBe('尚未登录或登录已失效，请重新登录。');

@@ -1,13 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { match, pinyin } from 'pinyin-pro';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
-import { buildIfMissing } from '../helpers/build.js';
-import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
+import { closeDemo, logIn, makeDemo, openLoggedIn, screenshot, readDemo, shotIfFailed, startDemo, type Demo } from '../helpers/e2e.js';
 import { compareBySortKey } from '../../shared/text/sort-key.js';
 
 // Issue 9 in Debian's Chromium against the real server on a fresh demo database, as a clerk:
@@ -17,34 +12,19 @@ import { compareBySortKey } from '../../shared/text/sort-key.js';
 // one sort rule (shared/text/sort-key.ts, checked against ICU's pinyin collation), not from the
 // grid's code.
 
-const root = resolve(__dirname, '../..');
-const shots = resolve(root, 'test-results/screenshots');
 const ORDERS = 1500;
 const collator = new Intl.Collator('zh-Hans-u-co-pinyin', { sensitivity: 'base', numeric: true });
 
 type Order = { id: number; order_no: string; customer: string | null; region: string | null; [field: string]: string | number | null };
 
-let dir = '';
-let dbFile = '';
-let server: Awaited<ReturnType<typeof startServerProcess>> | null = null;
-let browser: Browser | null = null;
-let context: BrowserContext | null = null;
+let demo: Demo;
 let page: Page;
 let orders: Order[] = [];
 let byNo = new Map<string, Order>();
 
-function db<T>(read: (d: Database.Database) => T): T {
-  const d = new Database(dbFile, { readonly: true });
-  try {
-    return read(d);
-  } finally {
-    d.close();
-  }
-}
+const db = <T>(read: (d: Database.Database) => T): T => readDemo(demo, read);
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, name) });
-}
+const shot = (name: string) => screenshot(page, name);
 
 const header = (field: string) => page.locator(`.ag-header-cell[col-id="${field}"]`);
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -93,9 +73,7 @@ async function dragHeaderTo(field: string, target: { x: number; y: number }): Pr
 }
 
 async function login(): Promise<void> {
-  await page.getByTestId('login-username').fill('clerk');
-  await page.getByTestId('login-password').fill('demo123');
-  await page.getByTestId('login-submit').click();
+  await logIn(page, 'clerk');
   await page.waitForSelector('[data-testid="result-bar"][data-state="done"]', { timeout: 20_000 });
 }
 
@@ -113,34 +91,17 @@ function firstBy(field: string, dir: 1 | -1, n = 200): Order[] {
 
 describe('sorting, grouping and finding over the whole result (issue 9)', () => {
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await buildIfMissing(root);
-    dir = mkdtempSync(join(tmpdir(), 'pim-e2e-order-'));
-    dbFile = join(dir, 'demo.db');
-    const demo = await finished(spawnTs('db/demo/cli.ts', ['--orders', String(ORDERS), '--db', dbFile]), 120_000);
-    if (demo.code !== 0) throw new Error(`demo database failed:\n${demo.output}`);
+    demo = await makeDemo('pim-e2e-order-', ORDERS);
     orders = db((d) => d.prepare('SELECT * FROM dispatch_order_list').all() as Order[]);
     byNo = new Map(orders.map((o) => [o.order_no, o]));
 
-    server = await startServerProcess(dbFile, 0);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.setDefaultTimeout(8_000);
-    await page.goto(`${server.url}/`);
-    await login();
+    await startDemo(demo);
+    ({ page } = await openLoggedIn(demo, 'clerk'));
   }, 240_000);
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await shot(`failed-order-${ctx.task.name.slice(0, 30).replace(/[^\w]+/g, '-')}.png`);
-  });
+  afterEach((ctx) => shotIfFailed(ctx, page, 'failed-order-'));
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop().catch(() => {});
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeDemo(demo));
 
   it('a header click on a capped list asks the server: the first 200 by 客户 in pinyin order, the same after F5, then descending', async () => {
     const opened = await bar();
@@ -382,7 +343,7 @@ describe('sorting, grouping and finding over the whole result (issue 9)', () => 
     // A stored date that is not a date: dropped when the list opens, said in the panel.
     await page.getByTestId('logout').click();
     const api = async (method: string, params: unknown, token?: string) => {
-      const r = await fetch(`${server!.url}/api/${method}`, {
+      const r = await fetch(`${demo.server!.url}/api/${method}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(params),
@@ -508,9 +469,7 @@ describe('sorting, grouping and finding over the whole result (issue 9)', () => 
 
     // 领用: the engineer who receives the parts, as the keeper picks them.
     await page.getByTestId('logout').click();
-    await page.getByTestId('login-username').fill('warehouse');
-    await page.getByTestId('login-password').fill('demo123');
-    await page.getByTestId('login-submit').click();
+    await logIn(page, 'warehouse');
     await page.getByTestId('nav-issue').click();
     await page.waitForSelector('[data-testid="module-view-issue"] [data-testid="result-bar"][data-state="done"]', { timeout: 20_000 });
     await page.getByTestId('cmd-issue-new').click();

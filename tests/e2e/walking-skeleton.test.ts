@@ -1,20 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
 import { CHROMIUM as CHROMIUM_PATH } from '../../scripts/ensure-chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
-import { buildIfMissing } from '../helpers/build.js';
+import { closeDemo, logIn, makeDemo, newDesk, screenshot, startDemo, type Demo } from '../helpers/e2e.js';
 
 // The walking skeleton end to end in Debian's Chromium: the real server on a fresh demo
 // database serves the built client; a clerk logs in, lists and queries dispatch orders.
 // Expected rows are computed here from the database file, not through the app's query code.
 
-const root = resolve(__dirname, '../..');
-const shots = resolve(root, 'test-results/screenshots');
 const CHROMIUM = CHROMIUM_PATH;
 const ORDERS = 3000;
 const CAP = 200;
@@ -26,11 +20,7 @@ const ROWS = '[data-testid="data-grid"] [role="row"][row-id]:not([row-id="__foot
 
 type OrderRow = Record<(typeof QUICK_FIELDS)[number], string | null>;
 
-let dir = '';
-let dbFile = '';
-let server: Awaited<ReturnType<typeof startServerProcess>> | null = null;
-let browser: Browser | null = null;
-let context: BrowserContext | null = null;
+let demo: Demo;
 let page: Page;
 let orders: OrderRow[] = [];
 let totalOrders = 0;
@@ -49,9 +39,7 @@ function expectedOrderNos(pattern: string): string[] {
   return orders.filter((o) => QUICK_FIELDS.some((f) => o[f] !== null && re.test(o[f] as string))).map((o) => o.order_no as string);
 }
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, name) });
-}
+const shot = (name: string) => screenshot(page, name);
 
 /** Waits until the result bar shows a finished query for `pattern`. */
 async function waitForResult(pattern: string): Promise<{ total: number; shown: number; capped: boolean; text: string }> {
@@ -90,48 +78,36 @@ async function runQuery(pattern: string) {
 describe('walking skeleton in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Debian Chromium is missing at ${CHROMIUM}: apt-get install -y chromium fonts-wqy-microhei`);
-    mkdirSync(shots, { recursive: true });
-    await buildIfMissing(root);
+    demo = await makeDemo('pim-e2e-', ORDERS);
 
-    dir = mkdtempSync(join(tmpdir(), 'pim-e2e-'));
-    dbFile = join(dir, 'demo.db');
-    const demo = await finished(spawnTs('db/demo/cli.ts', ['--orders', String(ORDERS), '--db', dbFile]), 120_000);
-    if (demo.code !== 0) throw new Error(`demo database failed:\n${demo.output}`);
-
-    const db = new Database(dbFile, { readonly: true });
+    const db = new Database(demo.dbFile, { readonly: true });
     totalOrders = (db.prepare('SELECT COUNT(*) AS n FROM dispatch_orders').get() as { n: number }).n;
     orders = db.prepare(`SELECT ${QUICK_FIELDS.join(', ')} FROM dispatch_orders`).all() as OrderRow[];
     db.close();
 
-    server = await startServerProcess(dbFile, 0);
-    browser = await launchChromium();
-    // A fresh context: empty storage, as on a desk that never ran the client.
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    page = await context.newPage();
+    await startDemo(demo);
+    // A fresh context, not logged in: the tests go through the login dialog themselves, with
+    // Playwright's own timeouts.
+    ({ page } = await newDesk(demo, { height: 768 }));
   }, 240_000);
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop().catch(() => {});
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeDemo(demo));
 
   it('opens on the Chinese login dialog, talking to the server that served it', async () => {
     expect(totalOrders).toBe(ORDERS);
-    await page.goto(`${server!.url}/`);
+    await page.goto(`${demo.server!.url}/`);
     const dialog = page.getByTestId('login-dialog');
     await dialog.waitFor();
     await expect(dialog.innerText()).resolves.toContain('系统登录');
     await expect(page.getByLabel('用户名').count()).resolves.toBe(1);
-    const port = new URL(server!.url).port;
+    const port = new URL(demo.server!.url).port;
     await expect(page.getByTestId('login-connection').innerText()).resolves.toContain(`服务器 127.0.0.1:${port}`);
     await page.getByTestId('login-username').focus();
     await shot('login.png');
   });
 
   it('settings refuse port 70000 next to the field and keep the previous settings', async () => {
-    const port = new URL(server!.url).port;
+    const port = new URL(demo.server!.url).port;
     await page.getByTestId('login-settings').click();
     const dialog = page.getByTestId('settings-dialog');
     await dialog.waitFor();
@@ -197,9 +173,7 @@ describe('walking skeleton in Chromium', () => {
   });
 
   it('the clerk logs in and sees 200 dispatch orders with the capped notice', async () => {
-    await page.getByTestId('login-username').fill('clerk');
-    await page.getByTestId('login-password').fill('demo123');
-    await page.getByTestId('login-submit').click();
+    await logIn(page, 'clerk');
     await page.getByTestId('shell').waitFor();
     const result = await waitForResult('');
     expect(result).toMatchObject({ total: totalOrders, shown: CAP, capped: true });
@@ -231,7 +205,7 @@ describe('walking skeleton in Chromium', () => {
   it('a wildcard part-number query returns exactly the expected orders', async () => {
     // A pattern shaped like the manual's `2by*5084*4*1`, made from a real part number, selective
     // enough that every matching row is on screen at once.
-    const db = new Database(dbFile, { readonly: true });
+    const db = new Database(demo.dbFile, { readonly: true });
     const parts = (db.prepare('SELECT DISTINCT device_part_no AS p FROM dispatch_orders WHERE device_part_no IS NOT NULL ORDER BY p').all() as { p: string }[]).map((r) => r.p);
     db.close();
     let pattern = '';
@@ -325,7 +299,7 @@ describe('walking skeleton in Chromium', () => {
     await page.getByTestId('login-password').press('Enter');
     await page.getByTestId('shell').waitFor();
     await waitForResult('');
-    const db = new Database(dbFile);
+    const db = new Database(demo.dbFile);
     db.prepare("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'").run();
     db.close();
     await page.keyboard.press('F5');
@@ -334,11 +308,9 @@ describe('walking skeleton in Chromium', () => {
   });
 
   it('a server that cannot be reached is named in the error', async () => {
-    const address = new URL(server!.url).host;
-    await server!.stop();
-    await page.getByTestId('login-username').fill('clerk');
-    await page.getByTestId('login-password').fill('demo123');
-    await page.getByTestId('login-submit').click();
+    const address = new URL(demo.server!.url).host;
+    await demo.server!.stop();
+    await logIn(page, 'clerk');
     await page.waitForFunction(() => !document.querySelector('[data-testid="login-error"]')?.hasAttribute('hidden'));
     await expect(page.getByTestId('login-error').innerText()).resolves.toContain(`无法连接服务器 ${address}`);
   });

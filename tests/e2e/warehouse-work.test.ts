@@ -1,12 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
-import { buildIfMissing } from '../helpers/build.js';
-import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
+import { closeDemo, logIn, makeDemo, openLoggedIn, screenshot, readDemo, shotIfFailed, startDemo, type Demo } from '../helpers/e2e.js';
 
 // The warehouse's work (issue 8) in Debian's Chromium against the real server, each role signed
 // in as itself in one browser: the keeper makes three parts and receives two of them (one by
@@ -17,14 +12,7 @@ import { finished, spawnTs, startServerProcess } from '../helpers/spawn.js';
 // records stand out in red; each role is offered only its own commands. Every step is checked
 // on screen and in the database itself.
 
-const root = resolve(__dirname, '../..');
-const shots = resolve(root, 'test-results/screenshots');
-
-let dir = '';
-let dbFile = '';
-let server: Awaited<ReturnType<typeof startServerProcess>> | null = null;
-let browser: Browser | null = null;
-let context: BrowserContext | null = null;
+let demo: Demo;
 let page: Page;
 
 /** The three new parts: A plain, B tracked by serial, C never in stock until step 7. */
@@ -37,18 +25,9 @@ const oldSerialB = 'E2E-OLD-B-0009';
 let orderNo = '';
 let owedId = 0;
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, name) });
-}
+const shot = (name: string) => screenshot(page, name);
 
-function db<T>(read: (d: Database.Database) => T): T {
-  const d = new Database(dbFile, { readonly: true });
-  try {
-    return read(d);
-  } finally {
-    d.close();
-  }
-}
+const db = <T>(read: (d: Database.Database) => T): T => readDemo(demo, read);
 
 const partId = (no: string) => db((d) => d.prepare('SELECT id FROM parts WHERE part_no = ?').pluck().get(no) as number);
 
@@ -110,9 +89,7 @@ async function search(text: string): Promise<void> {
 }
 
 async function login(user: string): Promise<void> {
-  await page.getByTestId('login-username').fill(user);
-  await page.getByTestId('login-password').fill('demo123');
-  await page.getByTestId('login-submit').click();
+  await logIn(page, user);
   await page.getByTestId('shell').waitFor();
   await waitForList();
 }
@@ -169,12 +146,7 @@ const count = (l: Locator) => l.count();
 
 describe('the warehouse works an order with the clerk in Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
-    await buildIfMissing(root);
-    dir = mkdtempSync(join(tmpdir(), 'pim-e2e-warehouse-'));
-    dbFile = join(dir, 'demo.db');
-    const demo = await finished(spawnTs('db/demo/cli.ts', ['--orders', '300', '--db', dbFile]), 120_000);
-    if (demo.code !== 0) throw new Error(`demo database failed:\n${demo.output}`);
+    demo = await makeDemo('pim-e2e-warehouse-', 300);
     // An order in progress with service content and an engineer, nothing planned or owed yet.
     orderNo = db(
       (d) =>
@@ -190,25 +162,15 @@ describe('the warehouse works an order with the clerk in Chromium', () => {
           .get() as string,
     );
     if (!orderNo) throw new Error('the demo has no order in progress with content and no materials');
-    server = await startServerProcess(dbFile, 0);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.setDefaultTimeout(8_000);
-    await page.goto(`${server.url}/`);
-    await login('warehouse');
+    await startDemo(demo);
+    // openLoggedIn has waited for the list (login()'s waitForList); the shell is what login() adds.
+    ({ page } = await openLoggedIn(demo, 'warehouse'));
+    await page.getByTestId('shell').waitFor();
   }, 240_000);
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await shot(`failed-warehouse-${ctx.task.name.slice(0, 30).replace(/[^\w]+/g, '-')}.png`);
-  });
+  afterEach((ctx) => shotIfFailed(ctx, page, 'failed-warehouse-'));
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await server?.stop().catch(() => {});
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeDemo(demo));
 
   it('1. the keeper makes three parts in the catalogue and receives A ×5 and B ×2 by serial', async () => {
     await go('parts');
