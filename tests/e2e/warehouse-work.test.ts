@@ -540,6 +540,8 @@ describe('the warehouse works an order with the clerk in Chromium', () => {
     await page.locator('.ag-header-cell[col-id="warehouse"]').click({ button: 'right' });
     await page.getByTestId('menu-group-by').click();
     await page.waitForFunction(() => JSON.parse(document.querySelector('[data-testid="data-grid"]')?.getAttribute('data-groups') ?? '[]').length > 0);
+    // Grouping asks the server for the groups of the whole result: its answer, not the rows loaded.
+    await page.waitForSelector('[data-testid="module-view-stock"] [data-testid="result-bar"][data-state="done"]', { timeout: 20_000 });
     const groups = JSON.parse((await page.getByTestId('data-grid').getAttribute('data-groups')) ?? '[]') as { label: string; count: number }[];
     const counts = db((d) => d.prepare('SELECT warehouse, count(*) AS n FROM stock_balance_list GROUP BY warehouse').all()) as { warehouse: string; n: number }[];
     expect(groups).toHaveLength(counts.length);
