@@ -103,7 +103,7 @@ function pageQuery(db: DB, p: Prepared, choose: PlanChooser, n: number): Row[] {
  * no further than the `window`-th row: the rows found are the first of all when there are `n`
  * of them, or when the window reached the end; null otherwise.
  */
-function walkRows(db: DB, p: Prepared, choose: PlanChooser, n: number, window: number): Row[] | null {
+function walkRows(db: DB, p: Prepared, choose: PlanChooser, n: number, window: number, required: readonly number[] | null = null): Row[] | null {
   const q = compileQuery(p.def, p.req, choose);
   const walk = walkOrder(p.def, p.req, q)!;
   const [key, id] = walk.columns;
@@ -122,9 +122,12 @@ function walkRows(db: DB, p: Prepared, choose: PlanChooser, n: number, window: n
   const at = !bound ? [] : [bound.k, bound.i];
   // The conditions inside coalesce(): no index of theirs can be used, so SQLite walks the order's
   // index (a common status would otherwise be fetched by its own index and all of it sorted).
+  // The candidates of a term every row must satisfy are checked on the walked index's own id
+  // first (`+`: not to drive the query), before the row itself is read.
+  const member = required ? `+${id} IN (SELECT value FROM json_each(?)) AND ` : '';
   const rows = db
-    .prepare(`SELECT ${p.columns} FROM ${q.from} WHERE ${within}coalesce((${q.where || '1'}), 0) ORDER BY ${q.orderBy} LIMIT ?`)
-    .all(...at, ...q.params, n) as Row[];
+    .prepare(`SELECT ${p.columns} FROM ${q.from} WHERE ${within}${member}coalesce((${q.where || '1'}), 0) ORDER BY ${q.orderBy} LIMIT ?`)
+    .all(...at, ...(required ? [JSON.stringify(required)] : []), ...q.params, n) as Row[];
   return rows.length >= n || !bound ? rows : null;
 }
 
@@ -192,7 +195,7 @@ function firstRows(db: DB, p: Prepared, n: number): Row[] {
     // Walk the list in order: far enough to meet `n` candidates several times over, or, without
     // candidates (a common pattern), WINDOW_ROWS rows.
     const window = best ? Math.ceil((WALK_FACTOR * n * rowsEstimate(db, p.def)) / Math.max(1, best.ids.length)) : WINDOW_ROWS;
-    const found = walkRows(db, p, best ? candidates(best, true) : p.probe.forWalk, n, window);
+    const found = walkRows(db, p, best ? candidates(best, true) : p.probe.forWalk, n, window, best?.ids ?? null);
     if (found) return found;
   }
   if (best) return pageQuery(db, p, candidates(best, false), n);

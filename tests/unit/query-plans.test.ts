@@ -161,6 +161,22 @@ describe('lists without a text condition', () => {
     });
   }
 
+  it('a pattern with more candidates than are sorted, walked in a stored key order (status): the oracle first rows', () => {
+    // Every copy's number has "-C": more candidates than ROWS_SORT_MAX, checked on the walked
+    // index's id before the row is read.
+    const request = { conditions: [{ field: 'any', op: 'contains' as const, value: '-c' }], sort: [{ field: 'status', dir: 'asc' as const }], limit: 200 };
+    const statuses = dispatchModule.columns.find((c) => c.field === 'status')!.enumValues!;
+    const fields = dispatchModule.anyFields;
+    const want = allOrders()
+      .filter((r) => fields.some((f) => String(r[f] ?? '').toLowerCase().includes('-c')))
+      .sort((a, b) => statuses.indexOf(String(a.status)) - statuses.indexOf(String(b.status)) || (a.id as number) - (b.id as number));
+    expect(want.length).toBeGreaterThan(ROWS_SORT_MAX);
+    let got: ReturnType<typeof runModuleQuery> | undefined;
+    const sql = statements(() => (got = runModuleQuery(db, dispatchModule, request)));
+    expect({ ids: got!.rows.map((r) => r.id), total: got!.total }).toEqual({ ids: want.slice(0, 200).map((r) => r.id), total: want.length });
+    expect(sql).toContain('+"sid" IN (SELECT value FROM json_each(?))');
+  });
+
   it('the cases cover both plans: the common status is past the few-rows limit, the rare one within it', () => {
     const count = (s: string[]) => countModuleRows(db, dispatchModule, { conditions: [{ field: 'status', op: 'in', value: s }] });
     expect(count(['visited', 'completed'])).toBeGreaterThan(ROWS_SORT_MAX);
