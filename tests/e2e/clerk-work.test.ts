@@ -45,17 +45,21 @@ describe('the clerk creates and works an order in Chromium', () => {
     await page.getByTestId('contract-lookup').waitFor();
     await page.getByTestId('lookup-contract-no').fill('ht2023*0001');
     await page.getByTestId('lookup-run').click();
-    await page.waitForFunction(() => {
-      const keys = JSON.parse(document.querySelector('[data-testid="contract-lookup"] [data-testid="data-grid"]')?.getAttribute('data-row-keys') ?? '[]') as string[];
-      return keys.length > 0;
-    });
-    const contractKeys = JSON.parse(
-      (await page.locator('[data-testid="contract-lookup"] [data-testid="data-grid"]').getAttribute('data-row-keys')) ?? '[]',
-    ) as string[];
     // The lookup's rows are keyed by contract id; the pattern matches anywhere, case ignored.
     const expected = db((d) => d.prepare("SELECT id FROM sales_contracts WHERE lower(contract_no) LIKE '%ht2023%0001%'").pluck().all() as number[]);
     expect(expected.length).toBeGreaterThan(1);
-    expect([...contractKeys].map(Number).sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b));
+    const want = [...expected].sort((a, b) => a - b);
+    // The lookup lists every contract when it opens: wait for the answer to this search, not that.
+    await page
+      .waitForFunction((ids) => {
+        const keys = JSON.parse(document.querySelector('[data-testid="contract-lookup"] [data-testid="data-grid"]')?.getAttribute('data-row-keys') ?? '[]') as string[];
+        return JSON.stringify(keys.map(Number).sort((a, b) => a - b)) === JSON.stringify(ids);
+      }, want)
+      .catch(() => undefined);
+    const contractKeys = JSON.parse(
+      (await page.locator('[data-testid="contract-lookup"] [data-testid="data-grid"]').getAttribute('data-row-keys')) ?? '[]',
+    ) as string[];
+    expect([...contractKeys].map(Number).sort((a, b) => a - b)).toEqual(want);
     await shot('clerk-contract-lookup.png');
     const firstRow = page.locator('[data-testid="contract-lookup"] .ag-row[row-index="0"] .ag-cell').first();
     await firstRow.click();
