@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../db/demo/generate.js';
 import { makeDemoDb } from '../helpers/demo-db.js';
 import { bundleServer, startServerProcess } from '../helpers/spawn.js';
 
@@ -20,18 +21,6 @@ const KILLS = Number(process.env.CRASH_KILL_ROUNDS ?? 60);
 const SEED = Number(process.env.CRASH_KILL_SEED ?? 20261130);
 const WRITERS = 3;
 const READERS = 1;
-
-/** mulberry32: a small seeded PRNG, so a failing run can be repeated. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the database must hold for one order: compared as sorted line texts. */
 interface State {
@@ -94,7 +83,7 @@ async function call(url: string, method: string, params: unknown, token?: string
 describe('the server killed (-9) again and again under writes', () => {
   it(`loses no acknowledged write and leaves no write half done in ${KILLS} kills`, async () => {
     const started = Date.now();
-    const random = prng(SEED);
+    const random = mulberry32(SEED);
     const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
     const failures: string[] = [];
     const tracked: Tracked[] = [];

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/http-server.js';
 import { contract, type MethodName } from '../../shared/contract.js';
+import { mulberry32 } from '../../db/demo/generate.js';
 import { makeDemoDb } from '../helpers/demo-db.js';
 
 // Issue 10: every schema bounded → bad input gets a 4xx, never a 5xx. 10,000 random and mutated
@@ -21,16 +22,6 @@ let dir: string;
 let dbFile: string;
 const logged: string[] = [];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
