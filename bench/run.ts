@@ -141,7 +141,7 @@ async function main(): Promise<void> {
 
   // Sections, one after the other: (a) search, (d) the warehouse, (b) export all, (c) the grid in the browser.
   const log = (line: string) => console.log(line);
-  await benchSearch(db, log);
+  await benchSearch(db, log, file);
   await benchWarehouse(db, log);
   await benchExport(db, log);
   await benchGrid(log);

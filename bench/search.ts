@@ -1,4 +1,5 @@
-import type { DB } from '../db/open.js';
+import { openReadonly, type DB } from '../db/open.js';
+import { enableMemorySearch, MEMORY_MIN_ROWS } from '../db/search/memory-index.js';
 import { compileQuery, textTerms } from '../db/query-compiler.js';
 import { COUNT_FTS_MAX, SearchProbe } from '../db/search/planner.js';
 import { storedSortKey } from '../db/search/indexes.js';
@@ -12,8 +13,10 @@ import { queryRequestSchema, type QueryRequest, type SortSpec } from '../shared/
 // common and rare 1–2 character terms, several pieces. "plain" is the reference: every
 // `contains` folded at query time on the view's columns (pim_fold(col) LIKE …), rows and total,
 // run once (see PLAIN_MODE); "same" compares its page (ids, in order) and total with the planned
-// query's. Targets over 10⁶ orders: first 200 ≤ 20 ms p95, exact total ≤ 100 ms p95.
-// BENCH_SEARCH_RUNS (default 10) sets the runs per case.
+// query's. Each case runs twice in one run: on a connection with the lists' folded fields held in
+// memory (db/search/memory-index.ts, "memory") and on one without ("sqlite": the index plans over
+// the tables); "same" also compares their pages and totals. Targets over 10⁶ orders: first 200
+// ≤ 20 ms p95, exact total ≤ 100 ms p95. BENCH_SEARCH_RUNS (default 10) sets the runs per case.
 
 const TARGET = { rows: 20, total: 100 };
 const WARMUP = 1;
@@ -46,13 +49,13 @@ function patternsFor(db: DB, def: ModuleDef): string[] {
  * The orders a list is timed in: default, a stored-key text column, a text column sorted at query
  * time (long free text on the big lists), a number or date, an enum.
  */
-function sortsFor(def: ModuleDef): { label: string; sort: SortSpec[] }[] {
-  const out: { label: string; sort: SortSpec[] }[] = [{ label: 'default', sort: [] }];
+function sortsFor(def: ModuleDef): { label: string; sort: SortSpec[]; keyed?: false }[] {
+  const out: { label: string; sort: SortSpec[]; keyed?: false }[] = [{ label: 'default', sort: [] }];
   const text = def.columns.filter((c) => c.type === 'text');
   const stored = text.find((c) => storedSortKey(def, c.field));
   if (stored) out.push({ label: `${stored.field}↑`, sort: [{ field: stored.field, dir: 'asc' }] });
   const computed = text.find((c) => !storedSortKey(def, c.field) && !def.defaultSort.some((s) => s.field === c.field));
-  if (computed) out.push({ label: `${computed.field}↑`, sort: [{ field: computed.field, dir: 'asc' }] });
+  if (computed) out.push({ label: `${computed.field}↑`, sort: [{ field: computed.field, dir: 'asc' }], keyed: false });
   const numeric = def.columns.find((c) => (c.type === 'money' || c.type === 'number' || c.type === 'date') && !def.defaultSort.some((s) => s.field === c.field));
   if (numeric) out.push({ label: `${numeric.field}↓`, sort: [{ field: numeric.field, dir: 'desc' }] });
   const enumerated = def.columns.find((c) => c.type === 'enum');
@@ -105,88 +108,140 @@ function planNote(db: DB, def: ModuleDef, request: QueryRequest): string {
   return ids ? String(ids.length) : `>${COUNT_FTS_MAX / 1000}k`;
 }
 
-export async function benchSearch(db: DB, log: (line: string) => void, lists: readonly ModuleDef[] = [...modules, ...warehouseLists, contractLookup]): Promise<void> {
+interface Timing {
+  rows: number[];
+  total: number[];
+  over: { rows: number; total: number };
+  worst: { rows: [number, string]; total: [number, string] };
+}
+
+const newTiming = (): Timing => ({ rows: [], total: [], over: { rows: 0, total: 0 }, worst: { rows: [0, ''], total: [0, ''] } });
+
+/** Times one case on one connection: first rows and total, apart. */
+function timeCase(db: DB, def: ModuleDef, request: QueryRequest, into: Timing, what: string) {
+  const rows = timed(RUNS, () => firstModuleRows(db, def, request));
+  const total = timed(RUNS, () => countModuleRows(db, def, request));
+  const r95 = percentile(rows.times, 95);
+  const t95 = percentile(total.times, 95);
+  into.rows.push(...rows.times);
+  into.total.push(...total.times);
+  if (r95 > into.worst.rows[0]) into.worst.rows = [r95, what];
+  if (t95 > into.worst.total[0]) into.worst.total = [t95, what];
+  if (r95 > TARGET.rows) into.over.rows++;
+  if (t95 > TARGET.total) into.over.total++;
+  return { ids: rows.result.rows.map((r) => r.id), capped: rows.result.capped, total: total.result, rows: rows.times, totals: total.times, r95, t95 };
+}
+
+/**
+ * `file` is opened once more, read-only, for the memory plans: its lists are loaded into memory
+ * first (the load time and size are printed).
+ */
+export async function benchSearch(db: DB, log: (line: string) => void, file: string, lists: readonly ModuleDef[] = [...modules, ...warehouseLists, contractLookup]): Promise<void> {
   const orders = db.prepare('SELECT count(*) FROM dispatch_orders').pluck().get() as number;
+  const memoryDb = openReadonly(file);
+  try {
+    const rssBefore = process.memoryUsage().rss;
+    const t0 = performance.now();
+    const search = enableMemorySearch(memoryDb, { minRows: Number(process.env.BENCH_MEMORY_MIN_ROWS ?? MEMORY_MIN_ROWS) });
+    search.buildAll();
+    const loadMs = performance.now() - t0;
+    const sizes = search.sizes();
+    const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+    log('');
+    log(
+      `memory index: loaded in ${(loadMs / 1000).toFixed(1)} s, ${Object.entries(sizes)
+        .map(([t, s]) => `${t.replace('_search_fields', '')} ${s.rows.toLocaleString('en')} rows ${mb(s.bytes)} MiB`)
+        .join(', ')}; process RSS +${mb(process.memoryUsage().rss - rssBefore)} MiB`,
+    );
+    runCases(db, memoryDb, orders, log, lists);
+  } finally {
+    memoryDb.close();
+  }
+}
+
+function runCases(db: DB, memoryDb: DB, orders: number, log: (line: string) => void, lists: readonly ModuleDef[]): void {
   log('');
   log(
     `(a) contains search over every list, first ${LIMIT} rows + exact total; ${orders.toLocaleString('en')} orders. ` +
       `plain: folded at query time on the view, rows+total, 1 run (${PLAIN_MODE === 'default' ? 'quick search, default order' : PLAIN_MODE}); ` +
-      `planned: ${RUNS} runs each, rows and total timed apart (ms)`,
+      `sqlite: the index plans over the tables; memory: the lists' folded fields in memory; ${RUNS} runs each, rows and total timed apart (ms)`,
   );
-  const header = ['list', 'pattern', 'field', 'sort', 'total', 'cand', 'plain', 'rows med', 'rows p95', 'total med', 'total p95', 'same'];
-  const widths = [9, 16, 14, 16, 9, 6, 8, 8, 8, 9, 9, 4];
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i], i > 3 && i < 11)).join(' ');
+  const header = ['list', 'pattern', 'field', 'sort', 'total', 'cand', 'plain', 'sql rows', 'sql total', 'rows med', 'rows p95', 'total med', 'total p95', 'same'];
+  const widths = [9, 16, 14, 16, 9, 6, 8, 8, 9, 8, 8, 9, 9, 4];
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i], i > 3 && i < 13)).join(' ');
   log(line(header));
   log(widths.map((w) => '-'.repeat(w)).join(' '));
 
-  const pooled = { rows: [] as number[], total: [] as number[] };
-  const worst: { rows: [number, string]; total: [number, string] } = { rows: [0, ''], total: [0, ''] };
-  const over = { rows: 0, total: 0, cases: 0 };
+  const sqlite = newTiming();
+  const memory = newTiming();
+  // Sorts by a column without a stored key (long free text): every match keyed at query time,
+  // outside the target (README, Benchmark (a)); pooled apart.
+  const unkeyed = { sqlite: newTiming(), memory: newTiming(), cases: 0 };
+  let cases = 0;
   let allSame = true;
   let compared = 0;
   for (const def of lists) {
     const singleField = def.anyFields.includes('customer') ? 'customer' : def.anyFields[def.anyFields.length > 1 ? 1 : 0];
     for (const pattern of patternsFor(db, def)) {
       for (const field of ['any', singleField]) {
-        for (const { label, sort } of sortsFor(def)) {
+        for (const { label, sort, keyed } of sortsFor(def)) {
           // Sorted cases for the quick search only: the single field is timed in the default order.
           if (field !== 'any' && label !== 'default') continue;
           const request: QueryRequest = { conditions: [{ field, op: 'contains', value: pattern }], sort, limit: LIMIT };
-          const rows = timed(RUNS, () => firstModuleRows(db, def, request));
-          const total = timed(RUNS, () => countModuleRows(db, def, request));
-          const ids = rows.result.rows.map((r) => r.id);
-          let same = true;
+          const what = `${def.id} ${pattern} ${field} ${label}`;
+          const a = timeCase(db, def, request, keyed === false ? unkeyed.sqlite : sqlite, what);
+          const b = timeCase(memoryDb, def, request, keyed === false ? unkeyed.memory : memory, what);
+          const sameAs = (x: { ids: unknown[]; total: number; capped: boolean }) =>
+            b.total === x.total && b.capped === x.capped && b.ids.length === x.ids.length && b.ids.every((id, i) => id === x.ids[i]);
+          let same = sameAs(a);
           let plainMs = NaN;
-          let ran = false;
           if (PLAIN_MODE === 'all' || (PLAIN_MODE === 'default' && field === 'any' && label === 'default')) {
             const plain = plainQuery(db, def, request);
             plainMs = plain.ms;
-            ran = true;
-            same =
-              total.result === plain.total &&
-              rows.result.capped === plain.total > LIMIT &&
-              ids.length === plain.ids.length &&
-              ids.every((id, i) => id === plain.ids[i]);
+            same &&= sameAs({ ids: plain.ids, total: plain.total, capped: plain.total > LIMIT });
           }
           allSame &&= same;
-          if (ran) compared++;
-          const r95 = percentile(rows.times, 95);
-          const t95 = percentile(total.times, 95);
-          pooled.rows.push(...rows.times);
-          pooled.total.push(...total.times);
-          const what = `${def.id} ${pattern} ${field} ${label}`;
-          if (r95 > worst.rows[0]) worst.rows = [r95, what];
-          if (t95 > worst.total[0]) worst.total = [t95, what];
-          over.cases++;
-          if (r95 > TARGET.rows) over.rows++;
-          if (t95 > TARGET.total) over.total++;
+          compared++;
+          if (keyed === false) unkeyed.cases++;
+          else cases++;
           log(
             line([
               def.id,
               pattern.length > 16 ? pattern.slice(0, 15) + '…' : pattern,
               field,
               label,
-              String(total.result),
+              String(b.total),
               planNote(db, def, request),
               Number.isNaN(plainMs) ? '-' : plainMs.toFixed(0),
-              percentile(rows.times, 50).toFixed(1),
-              r95.toFixed(1),
-              percentile(total.times, 50).toFixed(1),
-              t95.toFixed(1),
-              !ran ? '-' : same ? 'yes' : 'NO',
+              a.r95.toFixed(1),
+              a.t95.toFixed(1),
+              percentile(b.rows, 50).toFixed(1),
+              b.r95.toFixed(1),
+              percentile(b.totals, 50).toFixed(1),
+              b.t95.toFixed(1),
+              same ? 'yes' : 'NO',
             ]),
           );
         }
       }
     }
   }
-  pooled.rows.sort((a, b) => a - b);
-  pooled.total.sort((a, b) => a - b);
-  log(
-    `p95 over every case (all runs pooled): rows ${percentile(pooled.rows, 95).toFixed(1)} ms (target ${TARGET.rows}), ` +
-      `total ${percentile(pooled.total, 95).toFixed(1)} ms (target ${TARGET.total})`,
-  );
-  log(`worst case p95: rows ${worst.rows[0].toFixed(1)} ms (${worst.rows[1]}), total ${worst.total[0].toFixed(1)} ms (${worst.total[1]})`);
-  log(`cases over target: rows ${over.rows} of ${over.cases}, total ${over.total} of ${over.cases}`);
-  log(PLAIN ? `results ${allSame ? 'identical' : 'DIFFERENT'} to the plain scan in every case compared (${compared})` : 'plain scan skipped (BENCH_SEARCH_PLAIN=0)');
+  const pools = [
+    ['sqlite', sqlite, cases],
+    ['memory', memory, cases],
+    ['sqlite, sorted by long free text', unkeyed.sqlite, unkeyed.cases],
+    ['memory, sorted by long free text', unkeyed.memory, unkeyed.cases],
+  ] as const;
+  for (const [name, t, cases] of pools) {
+    if (!cases) continue;
+    t.rows.sort((x, y) => x - y);
+    t.total.sort((x, y) => x - y);
+    log(
+      `${name}: p95 over its ${cases} cases (all runs pooled): rows ${percentile(t.rows, 95).toFixed(1)} ms (target ${TARGET.rows}), ` +
+        `total ${percentile(t.total, 95).toFixed(1)} ms (target ${TARGET.total}); cases over target: rows ${t.over.rows} of ${cases}, ` +
+        `total ${t.over.total} of ${cases}; worst p95: rows ${t.worst.rows[0].toFixed(1)} ms (${t.worst.rows[1]}), ` +
+        `total ${t.worst.total[0].toFixed(1)} ms (${t.worst.total[1]})`,
+    );
+  }
+  log(`results ${allSame ? 'identical' : 'DIFFERENT'}: memory against sqlite in every case (${compared})${PLAIN ? ', and against the plain scan where it ran' : ''}`);
 }

@@ -43,9 +43,18 @@ export interface TextTerm {
  * meets); `text` runs it on the joined fields,
  * which is exact for a single piece and otherwise a superset in front of the fields check;
  * `fts` (an FTS5 query) and `ids` (candidates already fetched) put a superset in front of the
- * fields check. The choice is about speed only.
+ * fields check. `ids` with `exact` are the matches themselves (from the memory index), and
+ * `memory` asks the memory index row by row (pim_memhit, db/search/memory-index.ts): neither needs
+ * the fields check. The choice is about speed only.
  */
-export type TextPlan = 'scan' | 'text' | 'fields' | 'probe' | { fts: string } | { ids: readonly number[]; probe?: boolean };
+export type TextPlan =
+  | 'scan'
+  | 'text'
+  | 'fields'
+  | 'probe'
+  | { fts: string }
+  | { ids: readonly number[]; probe?: boolean; exact?: boolean }
+  | { memory: number };
 export type PlanChooser = (term: TextTerm) => TextPlan;
 
 export function textTerm(def: ModuleDef, fields: readonly string[], pattern: TextPattern): TextTerm {
@@ -124,6 +133,14 @@ function containsSql(term: TextTerm, plan: TextPlan, params: unknown[]): string 
   if (!index || !term.covered || plan === 'scan') return scan();
   const fields = quoteIdent(index.fieldsTable);
   if (typeof plan === 'object') {
+    if ('memory' in plan) {
+      params.push(plan.memory);
+      return `pim_memhit(?, v.${id})`;
+    }
+    if ('ids' in plan && plan.exact) {
+      params.push(JSON.stringify(plan.ids));
+      return plan.probe ? `+v.${id} IN (SELECT value FROM json_each(?))` : `v.${id} IN (SELECT value FROM json_each(?))`;
+    }
     if ('fts' in plan && term.canFts) {
       const fts = quoteIdent(index.ftsTable);
       params.push(plan.fts);

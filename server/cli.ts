@@ -8,8 +8,9 @@ import { DEFAULT_SERVER_PORT } from '../shared/settings.js';
 
 // npm run server -- --port P --db FILE [--host H]
 const usage =
-  'Usage: npm run server -- --port PORT --db FILE [--host 127.0.0.1|0.0.0.0] [--allow-origin http://other-host:port ...] [--no-backup] [--read-workers N]\n' +
+  'Usage: npm run server -- --port PORT --db FILE [--host 127.0.0.1|0.0.0.0] [--allow-origin http://other-host:port ...] [--no-backup] [--read-workers N] [--no-memory-search]\n' +
   'Reads run on N worker threads (default: one per core, at most 4; 0: all calls on the main thread).\n' +
+  'Each reading thread holds the big lists\' search fields in memory (about 1 GB per thread at 10⁶ orders) unless --no-memory-search.\n' +
   `Backups: one a day and one at shutdown into <db folder>/backups (the newest ${DEFAULT_KEEP} kept), unless --no-backup.`;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
         'allow-origin': { type: 'string', multiple: true },
         'no-backup': { type: 'boolean' },
         'read-workers': { type: 'string' },
+        'no-memory-search': { type: 'boolean' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
   const staticDir = resolve(root, 'dist/renderer');
   let server;
   try {
-    server = await startServer({ dbFile, port, host, staticDir, allowedOrigins, readWorkers });
+    server = await startServer({ dbFile, port, host, staticDir, allowedOrigins, readWorkers, memorySearch: !values['no-memory-search'] });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') fail(`Port ${port} on ${host} is already in use by another program. Choose another port with --port.`);

@@ -12,6 +12,7 @@ import { serveStatic } from './static-files.js';
 import { serveExportFile } from './export-download.js';
 import { parseParams } from './params.js';
 import { defaultPoolSize, ReadPool } from './read-pool.js';
+import { enableMemorySearch, type MemorySearch } from '../db/search/memory-index.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 export { MAX_JSON_DEPTH, jsonDepthExceeds } from './params.js';
@@ -36,6 +37,11 @@ export interface ServerOptions {
   readNice?: number;
   /** Memory-mapped reads of each read worker's connection, bytes (default READ_MMAP_BYTES: none). */
   readMmapBytes?: number;
+  /**
+   * The big lists' folded search fields held in memory by each reading connection (default true;
+   * db/search/memory-index.ts): about 1 GB per read worker at 10⁶ orders, built in the background.
+   */
+  memorySearch?: boolean;
   /** Live updates on the message socket: change-log polling and the overdue check (server/live-updates.ts). */
   live?: LiveUpdatesOptions;
 }
@@ -230,6 +236,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         auth,
         nice: options.readNice,
         mmapBytes: options.readMmapBytes,
+        memorySearch: options.memorySearch,
         onExtend: (id, expiresAt) => backend.auth.extendSession(id, expiresAt),
         log,
       });
@@ -237,6 +244,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Still a working server, only slower: every call on the main thread.
       log(`read pool not started, reads run on the main thread: ${(err as Error)?.message ?? err}`);
     }
+  }
+
+  // Without workers the main thread's connection reads, and holds the search fields itself.
+  const fileBacked = options.dbFile !== ':memory:' && options.dbFile !== '';
+  let memory: MemorySearch | null = null;
+  if (!pool && fileBacked && options.memorySearch !== false) {
+    memory = enableMemorySearch(db);
+    memory.buildInBackground();
   }
 
   const loopbackOnly = isLoopback(options.host ?? '127.0.0.1');
@@ -316,6 +331,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (err) {
     live.close();
     messages.close();
+    memory?.stop();
     await pool?.close();
     db.close();
     throw err;
@@ -334,6 +350,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         void backend.exports.close();
         live.close();
         messages.close();
+        memory?.stop();
         server.closeAllConnections();
         server.close(() => {
           void (pool?.close() ?? Promise.resolve()).then(() => {

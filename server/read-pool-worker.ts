@@ -2,6 +2,7 @@ import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Backend } from '../db/backend.js';
 import { openDatabase } from '../db/open.js';
+import { enableMemorySearch } from '../db/search/memory-index.js';
 import type { AuthOptions } from '../db/auth.js';
 import { ServiceError } from '../shared/errors.js';
 import type { MethodName } from '../shared/contract.js';
@@ -34,6 +35,9 @@ const db = openDatabase(data.dbFile, { readonly: true });
 // go through the map; SQLite caps it at its built-in maximum. The database file is never
 // truncated under a running server (restore refuses a database in use).
 if (data.mmapBytes > 0) db.pragma(`mmap_size = ${Math.floor(data.mmapBytes)}`);
+// The big lists' search fields, loaded a step at a time between batches; until a list is loaded
+// its searches run on the tables.
+if (data.memorySearch) enableMemorySearch(db).buildInBackground();
 let extension: [string, string] | null = null;
 const auth: Partial<AuthOptions> = {
   ...data.auth,

@@ -48,6 +48,8 @@ export interface PoolWorkerData {
   nice: number;
   /** Memory-mapped reads, up to this many bytes of the file (0: none). */
   mmapBytes: number;
+  /** The big lists' folded search fields held in memory (db/search/memory-index.ts). */
+  memorySearch: boolean;
 }
 
 export interface PoolRequest {
@@ -90,6 +92,8 @@ export interface ReadPoolOptions {
   nice?: number;
   /** Memory-mapped reads per worker connection (default READ_MMAP_BYTES; 0: none). */
   mmapBytes?: number;
+  /** Each worker holds the big lists' search fields in memory (default true). */
+  memorySearch?: boolean;
   /** Writes a session extension a worker found due (on the main thread's connection). */
   onExtend: (id: string, expiresAt: string) => void;
   log: (message: string) => void;
@@ -226,6 +230,7 @@ export class ReadPool {
       auth: this.options.auth ?? {},
       nice: this.options.nice ?? READ_NICE,
       mmapBytes: this.options.mmapBytes ?? READ_MMAP_BYTES,
+      memorySearch: this.options.memorySearch ?? true,
     };
     const worker = new Worker(WORKER_ENTRY, { workerData: data });
     const slot: Slot = { worker, jobs: null, ready: false };

@@ -9,6 +9,7 @@ import { loginThrottle } from './008_login_throttle.js';
 import { foldedSearch } from './009_folded_search.js';
 import { changeLog } from './010_change_log.js'; // live updates (change feed)
 import { sortKeys } from './011_sort_keys.js';
+import { searchChanges } from './012_search_changes.js';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. A database's PRAGMA user_version is the last one applied. */
-export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse, loginThrottle, foldedSearch, changeLog, sortKeys];
+export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse, loginThrottle, foldedSearch, changeLog, sortKeys, searchChanges];

@@ -10,9 +10,10 @@ import {
   type PlanChooser,
   type TextTerm,
 } from '../query-compiler.js';
-import { ROWS_SORT_MAX, SearchProbe, TEXT_PREFILTER_MAX_SHARE, WALK_FACTOR, WINDOW_ROWS } from '../search/planner.js';
+import { COUNT_FTS_MAX, ROWS_SORT_MAX, SearchProbe, TEXT_PREFILTER_MAX_SHARE, WALK_FACTOR, WINDOW_ROWS } from '../search/planner.js';
 import { listIndexOf } from '../search/indexes.js';
 import { foldedMatchSql } from '../search/pattern.js';
+import { countHits, memorySearchOf, type MemoryMatch } from '../search/memory-index.js';
 import type { ColumnDef, ModuleDef } from '../../shared/modules/types.js';
 import { ServiceError } from '../../shared/errors.js';
 import {
@@ -32,27 +33,81 @@ import {
 // walk the list in order and check each row. They differ in speed only; see
 // db/search/planner.ts for the costs behind the choices.
 
+/** A text term answered by the list's memory index (db/search/memory-index.ts). */
+interface MemoryTerm {
+  match: MemoryMatch;
+  /** pim_memhit's handle of the match, for SQL. */
+  token: number;
+  hits?: Uint8Array;
+}
+
 interface Prepared {
   def: ModuleDef;
   req: ParsedQueryRequest;
   columns: string;
   terms: (TextTerm | null)[];
   probe: SearchProbe;
+  /** The terms the memory index answers, by termKey (none unless the connection has one). */
+  memory: Map<string, MemoryTerm>;
+  /** Releases the memory terms' handles: call when the query is done. */
+  done: () => void;
 }
 
-function prepare(db: DB, def: ModuleDef, request: QueryRequest): Prepared {
+function prepare(db: DB, def: ModuleDef, request: QueryRequest, useMemory = true): Prepared {
   if (!def.view) throw new Error(`Module ${def.id} has no list view.`);
   const req = queryRequestSchema.parse(request);
   const terms = textTerms(def, req);
   // Refuses bad fields, values and sorts whichever plan runs (some plans read no condition).
   compileQuery(def, req);
   const columns = ['id', ...def.columns.map((c) => c.field)].map((f) => `v.${quoteIdent(f)}`).join(', ');
-  return { def, req, columns, terms, probe: new SearchProbe(db) };
+  const memory = new Map<string, MemoryTerm>();
+  const search = useMemory ? memorySearchOf(db) : undefined;
+  if (search) {
+    // Each index brought up to date once: a match holds the value codes of that moment.
+    const ready = new Map<string, ReturnType<typeof search.ready>>();
+    for (const t of terms) {
+      // Patterns SQLite reads differently from JavaScript (NUL, lone surrogates) stay with SQLite.
+      if (!t || !t.covered || !t.index || !t.pattern.ftsSafe || memory.has(termKey(t))) continue;
+      if (!ready.has(t.index.fieldsTable)) ready.set(t.index.fieldsTable, search.ready(t.index));
+      const index = ready.get(t.index.fieldsTable);
+      if (!index) continue;
+      const match = index.match(t.fields, t.pattern);
+      memory.set(termKey(t), { match, token: search.register(match) });
+    }
+  }
+  const done = () => {
+    for (const m of memory.values()) search!.release(m.token);
+  };
+  return { def, req, columns, terms, probe: new SearchProbe(db), memory, done };
+}
+
+/** Runs `fn` over a prepared request and releases what it holds. */
+function withPrepared<T>(db: DB, def: ModuleDef, request: QueryRequest, fn: (p: Prepared) => T): T {
+  const p = prepare(db, def, request);
+  try {
+    return fn(p);
+  } finally {
+    p.done();
+  }
 }
 
 const whereOf = (q: CompiledQuery) => (q.where ? `WHERE ${q.where}` : '');
 // The compiler builds its own term objects: a chosen term is recognised by what it matches.
 const termKey = (t: TextTerm) => `${t.fields.join(',')}\n${t.pattern.like}`;
+
+const memoryOf = (p: Prepared, t: TextTerm | null) => (t ? p.memory.get(termKey(t)) : undefined);
+
+/** The memory index for the terms it answers, `fallback` for the others. */
+const orMemory =
+  (p: Prepared, fallback: PlanChooser): PlanChooser =>
+  (t) => {
+    const m = memoryOf(p, t);
+    return m ? { memory: m.token } : fallback(t);
+  };
+
+function hitsOf(m: MemoryTerm): Uint8Array {
+  return (m.hits ??= m.match.index.hits(m.match));
+}
 
 /** A `contains` with an empty pattern: it matches every row. */
 function isMatchAll(p: Prepared, i: number): boolean {
@@ -103,7 +158,15 @@ function pageQuery(db: DB, p: Prepared, choose: PlanChooser, n: number): Row[] {
  * no further than the `window`-th row: the rows found are the first of all when there are `n`
  * of them, or when the window reached the end; null otherwise.
  */
-function walkRows(db: DB, p: Prepared, choose: PlanChooser, n: number, window: number, required: readonly number[] | null = null): Row[] | null {
+function walkRows(
+  db: DB,
+  p: Prepared,
+  choose: PlanChooser,
+  n: number,
+  window: number,
+  required: readonly number[] | null = null,
+  requiredMemory: readonly number[] = [],
+): Row[] | null {
   const q = compileQuery(p.def, p.req, choose);
   const walk = walkOrder(p.def, p.req, q)!;
   const [key, id] = walk.columns;
@@ -124,10 +187,12 @@ function walkRows(db: DB, p: Prepared, choose: PlanChooser, n: number, window: n
   // index (a common status would otherwise be fetched by its own index and all of it sorted).
   // The candidates of a term every row must satisfy are checked on the walked index's own id
   // first (`+`: not to drive the query), before the row itself is read.
-  const member = required ? `+${id} IN (SELECT value FROM json_each(?)) AND ` : '';
+  // Terms answered from memory are exact: checked on the walked id, the row is read only for a match.
+  const member =
+    (required ? `+${id} IN (SELECT value FROM json_each(?)) AND ` : '') + requiredMemory.map(() => `pim_memhit(?, ${id}) AND `).join('');
   const rows = db
     .prepare(`SELECT ${p.columns} FROM ${q.from} WHERE ${within}${member}coalesce((${q.where || '1'}), 0) ORDER BY ${q.orderBy} LIMIT ?`)
-    .all(...at, ...(required ? [JSON.stringify(required)] : []), ...q.params, n) as Row[];
+    .all(...at, ...(required ? [JSON.stringify(required)] : []), ...requiredMemory, ...q.params, n) as Row[];
   return rows.length >= n || !bound ? rows : null;
 }
 
@@ -171,10 +236,46 @@ function fewRows(db: DB, p: Prepared, q: CompiledQuery, n: number): Row[] {
     .all(...q.params, n) as Row[];
 }
 
+/**
+ * The first `n` rows when the memory index answers every text term: its matches are exact, so a
+ * walk checks a row with one call (pim_memhit) and few matches are fetched by id, unchecked.
+ */
+function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): Row[] {
+  const choose = orMemory(p, p.probe.forStream);
+  const walkable = walkOrder(p.def, p.req, plain) !== null;
+  // The required term with the fewest matches (estimated from the values' row counts).
+  let best: { term: TextTerm; m: MemoryTerm; estimate: number } | undefined;
+  for (const term of requiredTerms(p)) {
+    const m = memoryOf(p, term)!;
+    const estimate = m.match.index.estimate(m.match);
+    if (!best || estimate < best.estimate) best = { term, m, estimate };
+  }
+  const byIds = (b: { term: TextTerm; m: MemoryTerm }, ids: number[]): Row[] => {
+    const key = termKey(b.term);
+    return pageQuery(db, p, (t) => (termKey(t) === key ? { ids, exact: true } : choose(t)), n);
+  };
+  const idsOf = (b: { m: MemoryTerm }) => b.m.match.index.idsOf(hitsOf(b.m), COUNT_FTS_MAX);
+  if (best && (best.estimate <= ROWS_SORT_MAX || (!walkable && best.estimate <= COUNT_FTS_MAX))) {
+    const ids = idsOf(best);
+    if (ids) return byIds(best, ids);
+  }
+  if (walkable) {
+    const window = best ? Math.ceil((WALK_FACTOR * n * rowsEstimate(db, p.def)) / Math.max(1, best.estimate)) : WINDOW_ROWS;
+    const found = walkRows(db, p, choose, n, window, null, best ? [best.m.token] : []);
+    if (found) return found;
+  }
+  const ids = best ? idsOf(best) : null;
+  if (best && ids) return byIds(best, ids);
+  // Many matches and no index for the order (long free text): every match is sorted. SQLite's
+  // plans over the tables do that faster than a view scan asking the memory index row by row.
+  return pageQuery(db, p, p.probe.forStream, n);
+}
+
 function firstRows(db: DB, p: Prepared, n: number): Row[] {
   const plain = compileQuery(p.def, p.req);
   if (!plain.where) return pageQuery(db, p, p.probe.forStream, n);
   if (fewByIndex(db, p, plain)) return fewRows(db, p, plain, n);
+  if (p.memory.size && p.terms.every((t) => !t || memoryOf(p, t))) return memoryFirstRows(db, p, n, plain);
   const walkable = walkOrder(p.def, p.req, plain) !== null;
   const lone = p.req.conditions.filter((_, i) => !isMatchAll(p, i)).length === 1;
 
@@ -204,6 +305,21 @@ function firstRows(db: DB, p: Prepared, n: number): Row[] {
   return pageQuery(db, p, lone ? p.probe.forRare : p.probe.forStream, n);
 }
 
+/** The number of rows matching text terms that the memory index answers, under AND or OR. */
+function memoryCount(p: Prepared, live: readonly number[]): number {
+  const terms = live.map((i) => memoryOf(p, p.terms[i])!);
+  // One field: the matching values' row counts are the answer.
+  if (terms.length === 1 && terms[0].match.fields.length === 1) return terms[0].match.index.estimate(terms[0].match);
+  const all = hitsOf(terms[0]).slice();
+  const and = p.req.join !== 'or';
+  for (const t of terms.slice(1)) {
+    const h = hitsOf(t);
+    if (and) for (let s = 0; s < all.length; s++) all[s] &= h[s];
+    else for (let s = 0; s < all.length; s++) all[s] |= h[s];
+  }
+  return countHits(all);
+}
+
 function countRows(db: DB, p: Prepared): number {
   const live = p.req.conditions.map((_, i) => i).filter((i) => !isMatchAll(p, i));
   const matchesAll = p.req.join === 'or' && live.length < p.req.conditions.length;
@@ -211,6 +327,7 @@ function countRows(db: DB, p: Prepared): number {
   // SQLite reads from the smallest index (< 1 ms where the view's rows took 60–340 ms).
   const base = listIndexOf(p.def)?.table;
   if (base && (live.length === 0 || matchesAll)) return db.prepare(`SELECT count(*) FROM ${quoteIdent(base)}`).pluck().get() as number;
+  if (p.memory.size && live.every((i) => memoryOf(p, p.terms[i]))) return memoryCount(p, live);
   const only = live.length === 1 && !matchesAll ? p.terms[live[0]] : null;
   if (only?.covered) {
     const ids = p.probe.candidateIds(only);
@@ -241,7 +358,7 @@ function countRows(db: DB, p: Prepared): number {
     }
     if (count) return db.prepare(`SELECT count(*) FROM ${count.table} WHERE ${count.where}`).pluck().get(...count.params) as number;
   }
-  const q = compileQuery(p.def, p.req, p.probe.forStream);
+  const q = compileQuery(p.def, p.req, orMemory(p, p.probe.forStream));
   // count(*) over the view keeps its lookup joins; a subquery that only selects "id", kept apart
   // by LIMIT -1, lets SQLite drop them.
   return db
@@ -276,7 +393,7 @@ function groupCounts(db: DB, p: Prepared): { groups: GroupCount[]; capped: boole
   });
   if (new Set(req.groupBy).size !== req.groupBy.length) invalid('groupBy', 'A field can group only once.');
   const summable = def.columns.filter((c) => c.summable && (c.type === 'money' || c.type === 'number'));
-  const q = compileQuery(def, req, p.probe.forStream);
+  const q = compileQuery(def, req, orMemory(p, p.probe.forStream));
   const keys = cols.map((c) => `nullif(v.${quoteIdent(c.field)}, '')`);
   const order = cols.map((c: ColumnDef, i) => {
     const dir = req.sort.find((s) => s.field === c.field)?.dir === 'desc' ? 'DESC' : 'ASC';
@@ -301,11 +418,12 @@ function groupCounts(db: DB, p: Prepared): { groups: GroupCount[]; capped: boole
 
 /** The first `limit` rows and whether more match, without the total (for the benchmark). */
 export function firstModuleRows(db: DB, def: ModuleDef, request: QueryRequest): { rows: Row[]; capped: boolean } {
-  const p = prepare(db, def, request);
-  const rows = firstRows(db, p, p.req.limit + 1);
-  const capped = rows.length > p.req.limit;
-  if (capped) rows.length = p.req.limit;
-  return { rows, capped };
+  return withPrepared(db, def, request, (p) => {
+    const rows = firstRows(db, p, p.req.limit + 1);
+    const capped = rows.length > p.req.limit;
+    if (capped) rows.length = p.req.limit;
+    return { rows, capped };
+  });
 }
 
 /**
@@ -314,25 +432,26 @@ export function firstModuleRows(db: DB, def: ModuleDef, request: QueryRequest): 
  * groups of the whole result with their counts and sums.
  */
 export function runModuleQuery(db: DB, def: ModuleDef, request: QueryRequest): QueryResult {
-  const p = prepare(db, def, request);
-  // One row more than the cap tells whether it is capped; the count is only needed then.
-  const rows = firstRows(db, p, p.req.limit + 1);
-  const capped = rows.length > p.req.limit;
-  if (capped) rows.length = p.req.limit;
-  const total = capped ? countRows(db, p) : rows.length;
-  if (!p.req.groupBy.length) return { rows, total, capped };
-  const { groups, capped: groupsCapped } = groupCounts(db, p);
-  return { rows, total, capped, groups, groupsCapped };
+  return withPrepared(db, def, request, (p) => {
+    // One row more than the cap tells whether it is capped; the count is only needed then.
+    const rows = firstRows(db, p, p.req.limit + 1);
+    const capped = rows.length > p.req.limit;
+    if (capped) rows.length = p.req.limit;
+    const total = capped ? countRows(db, p) : rows.length;
+    if (!p.req.groupBy.length) return { rows, total, capped };
+    const { groups, capped: groupsCapped } = groupCounts(db, p);
+    return { rows, total, capped, groups, groupsCapped };
+  });
 }
 
 /** The groups of a request over its whole result (its limit is ignored). */
 export function groupModuleRows(db: DB, def: ModuleDef, request: QueryRequest): { groups: GroupCount[]; capped: boolean } {
-  return groupCounts(db, prepare(db, def, request));
+  return withPrepared(db, def, request, (p) => groupCounts(db, p));
 }
 
 /** The exact number of rows matching the request (its limit is ignored). */
 export function countModuleRows(db: DB, def: ModuleDef, request: QueryRequest): number {
-  return countRows(db, prepare(db, def, request));
+  return withPrepared(db, def, request, (p) => countRows(db, p));
 }
 
 /**
@@ -340,7 +459,8 @@ export function countModuleRows(db: DB, def: ModuleDef, request: QueryRequest): 
  * streams them out one at a time instead of holding them.
  */
 export function iterateModuleRows(db: DB, def: ModuleDef, request: QueryRequest): IterableIterator<Row> {
-  const p = prepare(db, def, request);
+  // Not from memory: the rows stream out over many turns of the event loop, while the index moves on.
+  const p = prepare(db, def, request, false);
   const q = compileQuery(def, p.req, p.probe.forStream);
   return db.prepare(`SELECT ${p.columns} FROM ${q.from} ${whereOf(q)} ORDER BY ${q.orderBy}`).iterate(...q.params) as IterableIterator<Row>;
 }

@@ -4,7 +4,9 @@ import { openDatabase, type DB } from '../../db/open.js';
 import { compileQuery, textTerms, type TextPlan } from '../../db/query-compiler.js';
 import { ftsQueryOf } from '../../db/search/pattern.js';
 import { SearchProbe } from '../../db/search/planner.js';
-import { countModuleRows, iterateModuleRows, runModuleQuery } from '../../db/services/query.js';
+import { countModuleRows, groupModuleRows, iterateModuleRows, runModuleQuery } from '../../db/services/query.js';
+import { enableMemorySearch, memorySearchOf } from '../../db/search/memory-index.js';
+import { listIndexOf } from '../../db/search/indexes.js';
 import { mulberry32 } from '../../db/demo/generate.js';
 import { modules, warehouseLists, contractLookup, type ModuleDef } from '../../shared/modules/index.js';
 import { queryRequestSchema, type QueryRequest, type Row } from '../../shared/query.js';
@@ -15,7 +17,10 @@ import { makeDemoDb } from '../helpers/demo-db.js';
 // (Han, Latin with accents, full width, digits, % _ \ ' "), random patterns, and a plain
 // reference matcher written here — NFKC, then upper- and lower-casing until stable (full case
 // folding: ß → ss, ẞ → ss, Σ/ς → σ), NFKC again; pieces in order — against every plan the
-// planner can take (forced), the service (first rows, total, export-all iteration).
+// planner can take (forced), the service (first rows, total, export-all iteration), and the
+// service on a second connection that holds the lists' folded fields in memory
+// (db/search/memory-index.ts), loaded before the random writes of the first connection: it must
+// follow them through the change log.
 
 function refFold(s: string): string {
   let t = s.normalize('NFKC');
@@ -52,6 +57,8 @@ const WORDS = ['ÄRZTE', 'ärzte', 'ＡＢＣ', 'abc', 'ＨＴ２０２４', 'HT
 
 let dir: string;
 let db: DB;
+/** The same file, with every list's search fields in memory (loaded before `scribble`). */
+let memDb: DB;
 let rng: () => number;
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)];
 
@@ -182,6 +189,16 @@ function checkList(def: ModuleDef, count: number): number {
       });
       expect(countModuleRows(db, def, request)).toBe(want.size);
       expect([...iterateModuleRows(db, def, request)].map((r) => r.id)).toEqual(reference);
+      const fromMemory = runModuleQuery(memDb, def, request);
+      expect({ label, memory: true, ids: fromMemory.rows.map((r) => r.id), total: fromMemory.total }).toEqual({
+        label,
+        memory: true,
+        ids: reference!.slice(0, 7),
+        total: want.size,
+      });
+      expect(countModuleRows(memDb, def, { ...request, conditions: [...request.conditions!, { field, op: 'contains', value: 'a' }], join: 'or' })).toBe(
+        countModuleRows(db, def, { ...request, conditions: [...request.conditions!, { field, op: 'contains', value: 'a' }], join: 'or' }),
+      );
       checked++;
     }
   }
@@ -193,9 +210,12 @@ beforeAll(async () => {
   dir = made.dir;
   db = openDatabase(made.file);
   rng = mulberry32(2024);
+  memDb = openDatabase(made.file);
+  enableMemorySearch(memDb, { minRows: 0 }).buildAll();
   scribble();
 }, 120_000);
 afterAll(() => {
+  memDb?.close();
   db?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -210,6 +230,11 @@ describe('one matching rule for every list (property)', () => {
     expect(refMatch('ß', 'STRASSE')).toBe(true);
     expect(refMatch('a_b', 'axb')).toBe(false);
     expect(refMatch('100%', '1000')).toBe(false);
+  });
+
+  it('the memory connection holds every list and answers from memory', () => {
+    const search = memorySearchOf(memDb)!;
+    for (const def of LISTS) expect({ list: def.id, ready: search.ready(listIndexOf(def)!.index) !== null }).toEqual({ list: def.id, ready: true });
   });
 
   for (const def of LISTS) {
@@ -239,5 +264,41 @@ describe('one matching rule for every list (property)', () => {
     expect(want).toBeGreaterThan(0);
     expect(runModuleQuery(db, content, { conditions: [{ field: 'any', op: 'contains', value: 'zq工' }] }).total).toBe(want);
     expect(checkList(content, 5)).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('from memory: the same first rows in every order, the same groups, with other conditions too', () => {
+    for (const def of LISTS) {
+      const rows = viewRows(def);
+      const sortable = def.columns.map((c) => c.field);
+      const group = def.columns.find((c) => c.type === 'enum' || c.field === 'customer' || c.field === 'region')?.field;
+      const other = def.columns.find((c) => c.type === 'enum');
+      for (const pattern of ['a', '华', '2', 'ss', 'q*1', ...patterns(def, rows, 3)]) {
+        for (const field of sortable) {
+          for (const dir of ['asc', 'desc'] as const) {
+            const request: QueryRequest = { conditions: [{ field: 'any', op: 'contains', value: pattern }], sort: [{ field, dir }], limit: 5 };
+            const label = `${def.id} ${JSON.stringify(pattern)} by ${field} ${dir}`;
+            const want = runModuleQuery(db, def, request);
+            const got = runModuleQuery(memDb, def, request);
+            expect({ label, ids: got.rows.map((r) => r.id), total: got.total }).toEqual({ label, ids: want.rows.map((r) => r.id), total: want.total });
+          }
+        }
+        if (group) {
+          const request: QueryRequest = { conditions: [{ field: 'any', op: 'contains', value: pattern }], groupBy: [group] };
+          expect({ list: def.id, pattern, groups: groupModuleRows(memDb, def, request) }).toEqual({ list: def.id, pattern, groups: groupModuleRows(db, def, request) });
+        }
+        if (other?.enumValues) {
+          const request: QueryRequest = {
+            conditions: [
+              { field: 'any', op: 'contains', value: pattern },
+              { field: other.field, op: 'equals', value: other.enumValues[0] },
+            ],
+            limit: 5,
+          };
+          const want = runModuleQuery(db, def, request);
+          const got = runModuleQuery(memDb, def, request);
+          expect({ list: def.id, pattern, ids: got.rows.map((r) => r.id), total: got.total }).toEqual({ list: def.id, pattern, ids: want.rows.map((r) => r.id), total: want.total });
+        }
+      }
+    }
   }, 120_000);
 });
