@@ -7,6 +7,7 @@ import { answerBridgeCall, saveExportJobFile, SessionFiles, type SaveDialogOptio
 import { defaultDataDir, LOCAL_DB_NAME } from '../db/data-dir.js';
 import { openLocalDatabase } from '../db/local-database.js';
 import { cleanStaleExportDirs } from '../db/services/export.js';
+import { enableMemorySearch } from '../db/search/memory-index.js';
 import { IPC_CHANNEL, type BridgeResponse } from '../shared/bridge.js';
 import type { ConnectionSettings } from '../shared/settings.js';
 import {
@@ -51,6 +52,8 @@ function localBackend(): Promise<Backend> {
   backend ??= openLocalDatabase(join(app.getPath('userData'), LOCAL_DB_NAME), (m) => console.log(m)).then((db) => {
     cleanStaleExportDirs();
     const core = new Backend(db);
+    // A big local database searches from memory too (db/search/memory-index.ts), loaded in steps.
+    enableMemorySearch(db).buildInBackground();
     // Live updates (issue 10): each committed write, to the window over the bridge's on().
     core.changes.subscribe((change) => {
       for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.webContents.send('pim:event', 'data.changed', change);

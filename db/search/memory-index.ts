@@ -46,9 +46,16 @@ function hashOf(text: string, from = 0, to = text.length): number {
  * code — millions of small strings and map entries would cost more memory than the text and
  * long garbage-collector pauses (~50 ms at 10⁶ orders).
  */
+/** A field's value codes by row slot: as narrow as its number of values allows. */
+type Codes = Uint8Array | Uint16Array | Int32Array;
+
+function codesFor(values: number, capacity: number): Codes {
+  return values <= 0x100 ? new Uint8Array(capacity) : values <= 0x10000 ? new Uint16Array(capacity) : new Int32Array(capacity);
+}
+
 class FieldColumn {
   /** Row slot → value code. */
-  codes: Int32Array;
+  codes: Codes;
   /** Rows holding each value, by code. */
   freq = new Int32Array(16);
   private joined = SEP;
@@ -61,7 +68,7 @@ class FieldColumn {
   private unitCounts = new Uint32Array(65536);
 
   constructor(capacity: number) {
-    this.codes = new Int32Array(capacity);
+    this.codes = new Uint8Array(capacity);
     this.insert(0, hashOf(''));
   }
 
@@ -108,6 +115,9 @@ class FieldColumn {
     }
     const c = this.size;
     this.tailValues.push(v);
+    // The codes widen when the values outgrow them (256, 65,536).
+    const limit = this.codes instanceof Uint8Array ? 0x100 : this.codes instanceof Uint16Array ? 0x10000 : Infinity;
+    if (c + 1 > limit) this.resize(this.codes.length, c + 1);
     if (c >= this.freq.length) {
       const freq = new Int32Array(this.freq.length * 2);
       freq.set(this.freq);
@@ -118,9 +128,10 @@ class FieldColumn {
     return c;
   }
 
-  grow(capacity: number): void {
-    const codes = new Int32Array(capacity);
-    codes.set(this.codes);
+  /** Room for `capacity` slots (the first ones kept), codes wide enough for `values` values. */
+  resize(capacity: number, values = this.size): void {
+    const codes = codesFor(values, capacity);
+    codes.set(this.codes.length > capacity ? this.codes.subarray(0, capacity) : this.codes);
     this.codes = codes;
   }
 
@@ -323,7 +334,7 @@ export class MemoryTextIndex {
         const ids = new Int32Array(capacity);
         ids.set(this.ids);
         this.ids = ids;
-        for (const c of this.columns) c.grow(capacity);
+        for (const c of this.columns) c.resize(capacity);
       }
       this.ids[slot] = id;
       this.slotOf[id] = slot + 1;
@@ -338,6 +349,14 @@ export class MemoryTextIndex {
       c.codes[slot] = code;
       c.freq[code]++;
     }
+  }
+
+  /** Gives back the room the build's doublings left unused (an eighth kept for new rows). */
+  private trim(): void {
+    const capacity = Math.max(1024, this.size + (this.size >> 3));
+    if (capacity >= this.ids.length) return;
+    this.ids = this.ids.slice(0, capacity);
+    for (const c of this.columns) c.resize(capacity);
   }
 
   private remove(id: number): void {
@@ -372,6 +391,7 @@ export class MemoryTextIndex {
       this.seq = this.building.seq;
       this.building = null;
       for (const c of this.columns) c.join(this.size);
+      this.trim();
       this.ready = true;
       return this.sync(db);
     }
@@ -527,6 +547,9 @@ export class MemorySearch {
   /** The index of a list, brought up to the snapshot now; null while it is not built. */
   ready(index: SearchIndexDef): MemoryTextIndex | null {
     if (this.small.has(index.fieldsTable)) return null;
+    // Inside a writing connection's transaction the log may hold changes that are then rolled
+    // back (and their numbers used again): only committed changes are applied.
+    if (this.db.inTransaction && !this.db.readonly) return null;
     const m = this.indexes.get(index.fieldsTable);
     if (!m || !m.ready) return null;
     return m.sync(this.db) ? m : null;
