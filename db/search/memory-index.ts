@@ -22,7 +22,7 @@ import { piecesMatch } from '../../shared/text/fold.js';
 // to SQLite's LIKE on the same tables, under writes from another connection.
 
 /** Lists with fewer rows are left to SQLite: its plans answer them in a few ms. */
-export const MEMORY_MIN_ROWS = 50_000;
+export const MEMORY_MIN_ROWS = 10_000;
 /** Rows read per build step: ~20 ms, so a background build delays a query by little. */
 const BUILD_CHUNK = 5_000;
 /** More changes than this at once (a bulk re-index): rebuild rather than apply them. */
