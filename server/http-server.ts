@@ -42,6 +42,8 @@ export interface ServerOptions {
    * db/search/memory-index.ts): about 1 GB per read worker at 10⁶ orders, built in the background.
    */
   memorySearch?: boolean;
+  /** Lists with fewer rows are left to SQLite (default MEMORY_MIN_ROWS; tests load every list). */
+  memoryMinRows?: number;
   /** Live updates on the message socket: change-log polling and the overdue check (server/live-updates.ts). */
   live?: LiveUpdatesOptions;
 }
@@ -237,6 +239,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         nice: options.readNice,
         mmapBytes: options.readMmapBytes,
         memorySearch: options.memorySearch,
+        memoryMinRows: options.memoryMinRows,
         onExtend: (id, expiresAt) => backend.auth.extendSession(id, expiresAt),
         log,
       });
@@ -250,8 +253,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const fileBacked = options.dbFile !== ':memory:' && options.dbFile !== '';
   let memory: MemorySearch | null = null;
   if (!pool && fileBacked && options.memorySearch !== false) {
-    memory = enableMemorySearch(db);
-    memory.buildInBackground();
+    memory = enableMemorySearch(db, { minRows: options.memoryMinRows });
+    memory.buildInBackground(10, ({ ms, bytes }) => bytes > 0 && log(`search text in memory after ${(ms / 1000).toFixed(1)} s, ${(bytes / 2 ** 20).toFixed(0)} MiB`));
   }
 
   const loopbackOnly = isLoopback(options.host ?? '127.0.0.1');

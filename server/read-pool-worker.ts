@@ -37,7 +37,7 @@ const db = openDatabase(data.dbFile, { readonly: true });
 if (data.mmapBytes > 0) db.pragma(`mmap_size = ${Math.floor(data.mmapBytes)}`);
 // The big lists' search fields, loaded a step at a time between batches; until a list is loaded
 // its searches run on the tables.
-if (data.memorySearch) enableMemorySearch(db).buildInBackground();
+if (data.memorySearch) enableMemorySearch(db, { minRows: data.memoryMinRows }).buildInBackground(10, (loaded) => parentPort!.postMessage({ memoryReady: loaded }));
 let extension: [string, string] | null = null;
 const auth: Partial<AuthOptions> = {
   ...data.auth,

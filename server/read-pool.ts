@@ -50,6 +50,8 @@ export interface PoolWorkerData {
   mmapBytes: number;
   /** The big lists' folded search fields held in memory (db/search/memory-index.ts). */
   memorySearch: boolean;
+  /** Lists with fewer rows are left to SQLite (default MEMORY_MIN_ROWS; tests load every list). */
+  memoryMinRows?: number;
 }
 
 export interface PoolRequest {
@@ -94,6 +96,7 @@ export interface ReadPoolOptions {
   mmapBytes?: number;
   /** Each worker holds the big lists' search fields in memory (default true). */
   memorySearch?: boolean;
+  memoryMinRows?: number;
   /** Writes a session extension a worker found due (on the main thread's connection). */
   onExtend: (id: string, expiresAt: string) => void;
   log: (message: string) => void;
@@ -161,7 +164,16 @@ export class ReadPool {
   workedMs = 0;
   cpuMs = 0;
 
+  private memoryLoaded = 0;
+  private readonly memoryWaiters: (() => void)[] = [];
+
   private constructor(private readonly options: ReadPoolOptions) {}
+
+  /** Resolves when every worker holds its search text in memory (at once when they hold none). */
+  memoryReady(): Promise<void> {
+    if (this.options.memorySearch === false || this.memoryLoaded >= this.slots.length) return Promise.resolve();
+    return new Promise((resolve) => this.memoryWaiters.push(resolve));
+  }
 
   static async start(options: ReadPoolOptions): Promise<ReadPool> {
     const pool = new ReadPool(options);
@@ -231,13 +243,21 @@ export class ReadPool {
       nice: this.options.nice ?? READ_NICE,
       mmapBytes: this.options.mmapBytes ?? READ_MMAP_BYTES,
       memorySearch: this.options.memorySearch ?? true,
+      memoryMinRows: this.options.memoryMinRows,
     };
     const worker = new Worker(WORKER_ENTRY, { workerData: data });
     const slot: Slot = { worker, jobs: null, ready: false };
     this.slots.push(slot);
     let failure: Error | null = null;
     return new Promise<void>((resolve, reject) => {
-      worker.on('message', (message: PoolBatchReply | { ready: true } | { stats: unknown }) => {
+      worker.on('message', (message: PoolBatchReply | { ready: true } | { stats: unknown } | { memoryReady: { ms: number; bytes: number } }) => {
+        if ('memoryReady' in message) {
+          const { ms, bytes } = message.memoryReady;
+          if (bytes > 0) this.options.log(`read pool worker: search text in memory after ${(ms / 1000).toFixed(1)} s, ${(bytes / 2 ** 20).toFixed(0)} MiB`);
+          this.memoryLoaded++;
+          if (this.memoryLoaded >= this.slots.length) for (const r of this.memoryWaiters.splice(0)) r();
+          return;
+        }
         if ('ready' in message) {
           slot.ready = true;
           resolve();

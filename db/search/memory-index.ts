@@ -571,13 +571,22 @@ export class MemorySearch {
     for (const [table, m] of this.indexes) if (!this.small.has(table)) m.build(this.db);
   }
 
-  /** Builds them a step at a time between the connection's other work, and again after a reset. */
-  buildInBackground(intervalMs = 10): void {
+  /**
+   * Builds them a step at a time between the connection's other work, and again after a reset.
+   * `onReady` is told once, when every list is first loaded: how long it took and the bytes held.
+   */
+  buildInBackground(intervalMs = 10, onReady?: (loaded: { ms: number; bytes: number }) => void): void {
     if (this.timer) return;
+    const started = performance.now();
+    let told = false;
     const step = () => {
       this.timer = null;
       const pending = [...this.indexes].find(([table, m]) => !this.small.has(table) && !m.ready);
       if (!pending) {
+        if (!told) {
+          told = true;
+          onReady?.({ ms: performance.now() - started, bytes: Object.values(this.sizes()).reduce((sum, s) => sum + s.bytes, 0) });
+        }
         this.timer = setTimeout(step, 1000);
       } else {
         try {
@@ -613,7 +622,7 @@ const searches = new WeakMap<DB, MemorySearch>();
 /** Turns memory search on for a connection (the server's read connections; the benchmark). */
 export function enableMemorySearch(db: DB, options: { minRows?: number } = {}): MemorySearch {
   let s = searches.get(db);
-  if (!s) searches.set(db, (s = new MemorySearch(db, options.minRows)));
+  if (!s) searches.set(db, (s = new MemorySearch(db, options.minRows ?? MEMORY_MIN_ROWS)));
   return s;
 }
 

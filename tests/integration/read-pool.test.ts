@@ -9,7 +9,9 @@ import { writeRoles } from '../../shared/roles.js';
 import { makeDemoDb } from '../helpers/demo-db.js';
 
 // Issue 10: reads run on a pool of worker threads, each with its own read-only connection, and
-// answer exactly what Backend.call answers on the main thread — results, errors and codes.
+// answer exactly what Backend.call answers on the main thread — results, errors and codes. The
+// workers hold every list's search text in memory (db/search/memory-index.ts), the main thread's
+// reference connection none: the searches agree, also after writes.
 
 let server: RunningServer;
 let pool: ReadPool;
@@ -22,9 +24,10 @@ const token: Record<string, string> = {};
 
 beforeAll(async () => {
   ({ dir, file: dbFile } = await makeDemoDb(400));
-  server = await startServer({ dbFile, port: 0, host: '127.0.0.1', log: () => {}, readWorkers: 2 });
+  server = await startServer({ dbFile, port: 0, host: '127.0.0.1', log: () => {}, readWorkers: 2, memoryMinRows: 0 });
   expect(server.pool, 'the read pool started').not.toBeNull();
   pool = server.pool!;
+  await pool.memoryReady();
   direct = openDatabase(dbFile);
   backend = new Backend(direct);
   for (const u of ['clerk', 'warehouse', 'manager']) {
@@ -194,6 +197,40 @@ describe('the read pool', () => {
     // A write by another connection (as another process would): seen at once as well.
     direct.prepare('DELETE FROM dispatch_orders WHERE order_no = ?').run(created.body.orderNo);
     for (let i = 0; i < 4; i++) expect((await post('dispatch.query', q, token.manager)).body.total).toBe(total());
+  });
+
+  it('searches from memory and follows the writes of this server and of another connection', async () => {
+    const search = (value: string, list = 'dispatch') => ({ method: `${list}.query`, params: { conditions: [{ field: 'any', op: 'contains', value }], limit: 5 } });
+    const same = async (calls: { method: string; params: unknown }[]) => {
+      for (const { method, params } of calls) {
+        // Twice: both workers answer.
+        for (let i = 0; i < 2; i++) {
+          const got = await post(method, params, token.manager);
+          expect({ method, params, body: got.body }).toEqual({ method, params, body: (await reference(method, params, token.manager)).body });
+        }
+      }
+    };
+    const mark = 'ＭＥＭ测试 Ärzte';
+    await same([search('mem测试'), search('ärzte'), search('公'), search('华信*有限', 'content'), search('2by*5084*4*1', 'materials')]);
+    const created = await post(
+      'dispatch.create',
+      {
+        order: {
+          contractId: null, customer: mark, regionId: one<number>('SELECT id FROM sales_regions WHERE parent_id IS NOT NULL LIMIT 1'),
+          taskTypeId: one<number>('SELECT id FROM task_types LIMIT 1'), warranty: false, contact: '王工', phone: '13800138000',
+          problem: 'x', urgency: 'normal', expectedAt: null, engineerId: null,
+        },
+      },
+      token.clerk,
+    );
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    expect((await post('dispatch.query', search('mem测试*ärzte').params, token.manager)).body.total).toBe(1);
+    await same([search('mem测试'), search('ÄRZTE'), search(created.body.orderNo)]);
+    direct.prepare('UPDATE dispatch_orders SET customer = ? WHERE order_no = ?').run('改名 ＺＺＺ', created.body.orderNo);
+    expect((await post('dispatch.query', search('mem测试').params, token.manager)).body.total).toBe(0);
+    await same([search('zzz'), search('mem测试')]);
+    direct.prepare('DELETE FROM dispatch_orders WHERE order_no = ?').run(created.body.orderNo);
+    await same([search('zzz'), search('公')]);
   });
 
   it('answers identical list queries waiting together with one query, each caller checked as Backend.call does', async () => {
