@@ -177,6 +177,8 @@ function runCases(db: DB, memoryDb: DB, orders: number, log: (line: string) => v
   // Sorts by a column without a stored key (long free text): every match keyed at query time,
   // outside the target (README, Benchmark (a)); pooled apart.
   const unkeyed = { sqlite: newTiming(), memory: newTiming(), cases: 0 };
+  // Per list (keyed sorts only), for the README's table.
+  const perList = new Map<string, { cases: number; sqlite: Timing; memory: Timing }>();
   let cases = 0;
   let allSame = true;
   let compared = 0;
@@ -191,6 +193,15 @@ function runCases(db: DB, memoryDb: DB, orders: number, log: (line: string) => v
           const what = `${def.id} ${pattern} ${field} ${label}`;
           const a = timeCase(db, def, request, keyed === false ? unkeyed.sqlite : sqlite, what);
           const b = timeCase(memoryDb, def, request, keyed === false ? unkeyed.memory : memory, what);
+          if (keyed !== false) {
+            const list = perList.get(def.id) ?? { cases: 0, sqlite: newTiming(), memory: newTiming() };
+            perList.set(def.id, list);
+            list.cases++;
+            list.sqlite.rows.push(...a.rows);
+            list.sqlite.total.push(...a.totals);
+            list.memory.rows.push(...b.rows);
+            list.memory.total.push(...b.totals);
+          }
           const sameAs = (x: { ids: unknown[]; total: number; capped: boolean }) =>
             b.total === x.total && b.capped === x.capped && b.ids.length === x.ids.length && b.ids.every((id, i) => id === x.ids[i]);
           let same = sameAs(a);
@@ -242,6 +253,13 @@ function runCases(db: DB, memoryDb: DB, orders: number, log: (line: string) => v
         `total ${t.over.total} of ${cases}; worst p95: rows ${t.worst.rows[0].toFixed(1)} ms (${t.worst.rows[1]}), ` +
         `total ${t.worst.total[0].toFixed(1)} ms (${t.worst.total[1]})`,
     );
+  }
+  log('per list, keyed sorts (all runs pooled, ms): list | cases | memory rows median, p95 | memory total median, p95 | sqlite rows p95 | sqlite total p95');
+  for (const [id, l] of perList) {
+    const sorted = (xs: number[]) => xs.sort((x, y) => x - y);
+    const [mr, mt, sr, st] = [l.memory.rows, l.memory.total, l.sqlite.rows, l.sqlite.total].map(sorted);
+    const f = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
+    log(`| ${id} | ${l.cases} | ${f(percentile(mr, 50))} | ${f(percentile(mr, 95))} | ${f(percentile(mt, 50))} | ${f(percentile(mt, 95))} | ${f(percentile(sr, 95))} | ${f(percentile(st, 95))} |`);
   }
   log(`results ${allSame ? 'identical' : 'DIFFERENT'}: memory against sqlite in every case (${compared})${PLAIN ? ', and against the plain scan where it ran' : ''}`);
 }

@@ -492,6 +492,17 @@ export class MemoryTextIndex {
     return out;
   }
 
+  /** About `k` ids of the slots set in `hits`, spread evenly over them. */
+  sampleIds(hits: Uint8Array, k: number): number[] {
+    const total = countHits(hits);
+    const step = Math.max(1, Math.floor(total / k));
+    const out: number[] = [];
+    for (let s = 0, seen = 0; s < hits.length && out.length < k; s++) {
+      if (hits[s] && seen++ % step === 0) out.push(this.ids[s]);
+    }
+    return out;
+  }
+
   /** The ids of the slots set in `hits`, ascending; null when more than `max`. */
   idsOf(hits: Uint8Array, max: number): number[] | null {
     const out: number[] = [];

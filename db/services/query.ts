@@ -153,30 +153,50 @@ function pageQuery(db: DB, p: Prepared, choose: PlanChooser, n: number): Row[] {
     .all(...q.params, n) as Row[];
 }
 
+/** Where a walk in the list's order reads its keys: the sort-key table, or the view (its base table). */
+interface WalkIndex {
+  key: string;
+  id: string;
+  dir: 'ASC' | 'DESC';
+  /** The sort-key table, or the view whose joins SQLite leaves out when only its base table's columns are read. */
+  source: string;
+}
+
+function walkIndexOf(p: Prepared, q: CompiledQuery): WalkIndex | null {
+  const walk = walkOrder(p.def, p.req, q);
+  if (!walk) return null;
+  const [key, id] = walk.columns;
+  const source = q.sortTable ? quoteIdent(q.sortTable) : `${quoteIdent(p.def.view!)} AS v`;
+  return { key, id, dir: walk.dir === 'desc' ? 'DESC' : 'ASC', source };
+}
+
+type WindowBound = { k: unknown; i: number } | undefined;
+
+/** The position (key, id) of the `window`-th row of the order, from its index alone; none past the end. */
+function windowBound(db: DB, w: WalkIndex, window: number): WindowBound {
+  return db.prepare(`SELECT ${w.key} AS k, ${w.id} AS i FROM ${w.source} ORDER BY ${w.key} ${w.dir}, ${w.id} ${w.dir} LIMIT 1 OFFSET ?`).get(window - 1) as WindowBound;
+}
+
 /**
  * The first `n` rows by walking the list in its order (an index), each row checked as it comes,
- * no further than the `window`-th row: the rows found are the first of all when there are `n`
- * of them, or when the window reached the end; null otherwise.
+ * no further than the `window`-th row (or its bound, when known): the rows found are the first
+ * of all when there are `n` of them, or when the window reached the end; null otherwise.
  */
 function walkRows(
   db: DB,
   p: Prepared,
   choose: PlanChooser,
   n: number,
-  window: number,
+  window: number | { bound: WindowBound },
   required: readonly number[] | null = null,
   requiredMemory: readonly number[] = [],
 ): Row[] | null {
   const q = compileQuery(p.def, p.req, choose);
   const walk = walkOrder(p.def, p.req, q)!;
-  const [key, id] = walk.columns;
-  // The position of the window's last row, from the index alone (the sort-key table, or the view
-  // whose joins SQLite leaves out when only its base table's columns are read).
-  const source = q.sortTable ? quoteIdent(q.sortTable) : `${quoteIdent(p.def.view!)} AS v`;
-  const dir = walk.dir === 'desc' ? 'DESC' : 'ASC';
-  const bound = db.prepare(`SELECT ${key} AS k, ${id} AS i FROM ${source} ORDER BY ${key} ${dir}, ${id} ${dir} LIMIT 1 OFFSET ?`).get(window - 1) as
-    | { k: unknown; i: number }
-    | undefined;
+  const w = walkIndexOf(p, q)!;
+  const { key, id } = w;
+  // An infinite window walks to the end of the list.
+  const bound = typeof window === 'object' ? window.bound : Number.isFinite(window) ? windowBound(db, w, window) : undefined;
   // The rows up to that position in the order, as one range of the index. The walked keys are
   // NOT NULL (stored sort keys; the default sorts' created_at, work_date, posted_at …); a NULL
   // bound means another column: no walk then.
@@ -268,12 +288,10 @@ function memoryOnly(p: Prepared): number[] | null {
 function rowsOfIds(db: DB, p: Prepared, ids: readonly number[], n: number): Row[] {
   if (!ids.length) return [];
   const q = compileQuery(p.def, { ...p.req, conditions: [] });
-  const walk = walkOrder(p.def, p.req, q);
+  const walk = walkIndexOf(p, q);
   let page: readonly number[] = ids;
   if (walk) {
-    const [key, id] = walk.columns;
-    const dir = walk.dir === 'desc' ? 'DESC' : 'ASC';
-    const source = q.sortTable ? quoteIdent(q.sortTable) : `${quoteIdent(p.def.view!)} AS v`;
+    const { key, id, dir, source } = walk;
     page = db
       .prepare(`SELECT ${id} FROM ${source} WHERE ${id} IN (SELECT value FROM json_each(?)) ORDER BY ${key} ${dir}, ${id} ${dir} LIMIT ?`)
       .pluck()
@@ -288,10 +306,15 @@ function rowsOfIds(db: DB, p: Prepared, ids: readonly number[], n: number): Row[
     .all(JSON.stringify(page), ...(walk ? [] : [n])) as Row[];
 }
 
-// Up to this many matches are ordered by id (~1 µs each on the order's index table) rather than
-// found by walking the order, which passes ~R·n/C rows (~0.3 µs each) if the matches are spread
-// evenly and many more when they gather at the end of the order.
-const MEMORY_IDS_MAX = 10_000;
+// Ordering a result by id on the order's own index table costs ~1.2 µs a row for a sort-key table
+// and ~3.5 µs for the base table (a wider row); walking the order costs ~0.3 µs a row passed,
+// ~R·n/C rows for C matches of R rows spread evenly (10⁶ orders, bench/search.ts). The walk is
+// tried first when it should be cheaper, and given twice that far before the ids are ordered.
+const ID_ORDER_US = { sortTable: 1.2, base: 3.5 };
+const WALK_ROW_US = 0.3;
+const MEMORY_WALK_FACTOR = 4;
+/** Matches whose place in the order is read before a walk is tried. */
+const SAMPLE_SIZE = 64;
 
 /**
  * The first `n` rows when the memory index answers every text term: its matches are exact, so a
@@ -299,7 +322,7 @@ const MEMORY_IDS_MAX = 10_000;
  */
 function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): Row[] {
   const choose = orMemory(p, p.probe.forStream);
-  const walkable = walkOrder(p.def, p.req, plain) !== null;
+  const walk = walkOrder(p.def, p.req, plain);
   // The required term with the fewest matches (estimated from the values' row counts).
   let best: { term: TextTerm; m: MemoryTerm; estimate: number } | undefined;
   for (const term of requiredTerms(p)) {
@@ -307,33 +330,66 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
     const estimate = m.match.index.estimate(m.match);
     if (!best || estimate < best.estimate) best = { term, m, estimate };
   }
-  // Every condition answered from memory: the result itself, by id.
   const live = memoryOnly(p);
-  const index = live ? memoryOf(p, p.terms[live[0]])!.match.index : null;
-  const resultIds = () => index!.idsOf(memoryResult(p, live!), COUNT_FTS_MAX);
+  if (live) {
+    // Every condition answered from memory: the result itself, counted, then ordered by id or walked.
+    const index = memoryOf(p, p.terms[live[0]])!.match.index;
+    const result = memoryResult(p, live);
+    const count = countHits(result);
+    if (count === 0) return [];
+    const rows = index.rowCount;
+    const idCost = count * (plain.sortTable ? ID_ORDER_US.sortTable : ID_ORDER_US.base);
+    const walkCost = (WALK_ROW_US * rows * n) / count;
+    const w = walk && walkCost < idCost ? walkIndexOf(p, plain) : null;
+    if (w) {
+      const window = Math.ceil((MEMORY_WALK_FACTOR * n * rows) / count);
+      const bound = windowBound(db, w, window);
+      // Matches may gather far down the order (a customer's orders sorted by customer): a sample of
+      // them tells how many lie within the window before it is walked.
+      const sample = index.sampleIds(result, SAMPLE_SIZE);
+      let inside = sample.length;
+      if (bound) {
+        const cmp = w.dir === 'DESC' ? '>=' : '<=';
+        inside = db
+          .prepare(`SELECT count(*) FROM ${w.source} WHERE ${w.id} IN (SELECT value FROM json_each(?)) AND (${w.key}, ${w.id}) ${cmp} (?, ?)`)
+          .pluck()
+          .get(JSON.stringify(sample), bound.k, bound.i) as number;
+      }
+      if ((inside / sample.length) * count >= 1.25 * n || !bound) {
+        // Under AND each term is checked on the walked id before the row is read; under OR none alone decides.
+        const required = p.req.join === 'or' && live.length > 1 ? [] : live.map((i) => memoryOf(p, p.terms[i])!.token);
+        const found = walkRows(db, p, choose, n, { bound }, null, required);
+        if (found) return found;
+      }
+    }
+    const ids = index.idsOf(result, COUNT_FTS_MAX);
+    if (ids) return rowsOfIds(db, p, ids, n);
+    if (walk) {
+      const found = walkRows(db, p, choose, n, Infinity);
+      if (found) return found;
+    }
+    // Many matches and no index for the order (long free text): every match is sorted. SQLite's
+    // plans over the tables do that faster than a view scan asking the memory index row by row.
+    return pageQuery(db, p, p.probe.forStream, n);
+  }
+  // Other conditions too: the fewest matches of a required term fetched by id, or a walk.
   const byTerm = (b: { term: TextTerm; m: MemoryTerm }): Row[] | null => {
     const ids = b.m.match.index.idsOf(hitsOf(b.m), COUNT_FTS_MAX);
     if (!ids) return null;
     const key = termKey(b.term);
     return pageQuery(db, p, (t) => (termKey(t) === key ? { ids, exact: true } : choose(t)), n);
   };
-  const few = (estimate: number) => estimate <= (live ? MEMORY_IDS_MAX : ROWS_SORT_MAX) || (!walkable && estimate <= COUNT_FTS_MAX);
-  if (best && few(best.estimate)) {
-    const ids = live ? resultIds() : null;
-    const rows = ids ? rowsOfIds(db, p, ids, n) : live ? null : byTerm(best);
+  if (best && (best.estimate <= ROWS_SORT_MAX || (!walk && best.estimate <= COUNT_FTS_MAX))) {
+    const rows = byTerm(best);
     if (rows) return rows;
   }
-  if (walkable) {
+  if (walk) {
     const window = best ? Math.ceil((WALK_FACTOR * n * rowsEstimate(db, p.def)) / Math.max(1, best.estimate)) : WINDOW_ROWS;
     const found = walkRows(db, p, choose, n, window, null, best ? [best.m.token] : []);
     if (found) return found;
   }
-  const ids = live ? resultIds() : null;
-  if (ids) return rowsOfIds(db, p, ids, n);
-  const rows = best && !live ? byTerm(best) : null;
+  const rows = best ? byTerm(best) : null;
   if (rows) return rows;
-  // Many matches and no index for the order (long free text): every match is sorted. SQLite's
-  // plans over the tables do that faster than a view scan asking the memory index row by row.
   return pageQuery(db, p, p.probe.forStream, n);
 }
 
