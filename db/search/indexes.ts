@@ -29,10 +29,11 @@ const taskTypeOfOrder = (order: string) =>
 
 /**
  * The sort keys of a big list (orders, content, fees, and the warehouse's lines and ledger):
- * every column it can be sorted by except its default order (walked
- * on the base table's own index) and long free text (a problem description, findings, remarks:
- * seldom sorted by, and their keys would be most of the table). Non-text keys in SQL, over the
- * expressions given (default `o.<field>`).
+ * every column it can be sorted by except its default order (walked on the base table's own
+ * index) and those in `skip` (values no trigger sees change: a later reversal, a computed owed
+ * quantity). Long free text (a problem description, findings, remarks) has its key too since
+ * migration 013: sorted without one, every match was keyed at query time (1–3 s at 10⁶ orders).
+ * Non-text keys in SQL, over the expressions given (default `o.<field>`).
  */
 function sortedColumns(def: ModuleDef, skip: readonly string[], exprs: Readonly<Record<string, string>>): { fields: string[]; keys: Record<string, string> } {
   const fields = def.columns.map((c) => c.field).filter((f) => f !== def.defaultSort[0]?.field && !skip.includes(f));
@@ -57,10 +58,11 @@ const dispatch: ListIndexSpec = {
   uniqueKeys: [['order_no']],
   sort: {
     table: 'dispatch_sort',
-    ...sortedColumns(dispatchModule, ['problem'], dispatchExprs),
+    ...sortedColumns(dispatchModule, [], dispatchExprs),
     watch: [
       'order_no', 'status', 'customer', 'contract_no', 'project', 'address', 'region_id', 'task_type_id', 'warranty', 'urgency',
-      'device_name', 'device_model', 'device_part_no', 'device_serial_no', 'contact', 'phone', 'engineer_id', 'expected_at', 'created_by',
+      'device_name', 'device_model', 'device_part_no', 'device_serial_no', 'contact', 'phone', 'engineer_id', 'problem', 'expected_at',
+      'created_by',
     ],
     dependents: [
       { table: 'sales_regions', columns: ['name'], ids: 'SELECT id FROM dispatch_orders WHERE region_id = new.id' },
@@ -95,8 +97,8 @@ const content: ListIndexSpec = {
   ],
   sort: {
     table: 'content_sort',
-    ...sortedColumns(contentModule, ['findings', 'work_done'], contentExprs),
-    watch: ['order_id', 'engineer_id', 'work_type', 'fault_cause', 'result', 'result_reason', 'hours_x100'],
+    ...sortedColumns(contentModule, [], contentExprs),
+    watch: ['order_id', 'engineer_id', 'work_type', 'fault_cause', 'findings', 'work_done', 'result', 'result_reason', 'hours_x100'],
     dependents: [
       {
         table: 'dispatch_orders',
@@ -136,8 +138,8 @@ const fees: ListIndexSpec = {
   dependents: [{ table: 'dispatch_orders', columns: ['order_no', 'customer'], ids: 'SELECT id FROM service_fees WHERE order_id = new.id' }],
   sort: {
     table: 'fee_sort',
-    ...sortedColumns(feesModule, ['remarks'], feeExprs),
-    watch: ['order_id', 'fee_type', 'amount_fen', 'payer', 'settled', 'settled_on'],
+    ...sortedColumns(feesModule, [], feeExprs),
+    watch: ['order_id', 'fee_type', 'amount_fen', 'payer', 'settled', 'settled_on', 'remarks'],
     dependents: [
       {
         table: 'dispatch_orders',
@@ -233,7 +235,7 @@ const returns: ListIndexSpec = {
   exprs: returnExprs,
   sort: {
     table: 'return_sort',
-    ...sortedColumns(returnModule, ['reversed_by', 'fault'], returnExprs),
+    ...sortedColumns(returnModule, ['reversed_by'], returnExprs),
     dependents: [warehouseDependent('return_lines'), partDependent('return_lines', ['name', 'unit']), posterDependent('return_lines')],
   },
 };

@@ -313,6 +313,8 @@ function rowsOfIds(db: DB, p: Prepared, ids: readonly number[], n: number): Row[
 const ID_ORDER_US = { sortTable: 1.2, base: 3.5 };
 const WALK_ROW_US = 0.3;
 const MEMORY_WALK_FACTOR = 4;
+/** A walk expected to pass at most this many rows (~1.5 ms) is tried at once. */
+const SHORT_WALK_ROWS = 5_000;
 /** Matches whose place in the order is read before a walk is tried. */
 const SAMPLE_SIZE = 64;
 
@@ -332,8 +334,20 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
   }
   const live = memoryOnly(p);
   if (live) {
-    // Every condition answered from memory: the result itself, counted, then ordered by id or walked.
     const index = memoryOf(p, p.terms[live[0]])!.match.index;
+    // Many matches (by the values' row counts, an upper bound): the first rows are near the start of
+    // any order, found by a short walk before the result is worked out.
+    const estimates = live.map((i) => {
+      const m = memoryOf(p, p.terms[i])!.match;
+      return m.index.estimate(m);
+    });
+    const estimate = p.req.join === 'or' ? Math.min(index.rowCount, estimates.reduce((a, b) => a + b, 0)) : Math.min(...estimates);
+    if (walk && estimate > 0 && (index.rowCount * n) / estimate <= SHORT_WALK_ROWS) {
+      const required = p.req.join === 'or' && live.length > 1 ? [] : live.map((i) => memoryOf(p, p.terms[i])!.token);
+      const found = walkRows(db, p, choose, n, Math.ceil((MEMORY_WALK_FACTOR * index.rowCount * n) / estimate), null, required);
+      if (found) return found;
+    }
+    // Every condition answered from memory: the result itself, counted, then ordered by id or walked.
     const result = memoryResult(p, live);
     const count = countHits(result);
     if (count === 0) return [];

@@ -71,6 +71,10 @@ describe('migration 009 (folded search indexes, every list, sort keys)', () => {
       db.prepare("UPDATE warehouses SET name = 'Ｍａｉｎ' WHERE id = 1").run();
       db.prepare("UPDATE task_types SET name = 'Ｒｅｐａｉｒ' WHERE id = 1").run();
       db.prepare("UPDATE users SET display_name = 'Ｃｌｅｒｋ' WHERE id = 1").run();
+      // Long free text, keyed since migration 013.
+      db.prepare("UPDATE dispatch_orders SET problem = 'Ａ 阿坝 故障' WHERE id = (SELECT max(id) FROM dispatch_orders)").run();
+      db.prepare("UPDATE service_contents SET findings = 'ä 轴承', work_done = '' WHERE id = (SELECT min(id) FROM service_contents)").run();
+      db.prepare("UPDATE service_fees SET remarks = '' WHERE id = (SELECT min(id) FROM service_fees WHERE material_id IS NULL)").run();
       // Lines deleted and added, an order replaced.
       db.prepare('DELETE FROM service_fees WHERE id IN (SELECT id FROM service_fees WHERE material_id IS NULL ORDER BY id LIMIT 3)').run();
       db.prepare('DELETE FROM service_contents WHERE id IN (SELECT id FROM service_contents ORDER BY id DESC LIMIT 3)').run();
