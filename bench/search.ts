@@ -46,14 +46,18 @@ function patternsFor(db: DB, def: ModuleDef): string[] {
 }
 
 /**
- * The orders a list is timed in: default, a stored-key text column, a text column sorted at query
- * time (long free text on the big lists), a number or date, an enum.
+ * The orders a list is timed in: default, a stored-key text column, long free text (a stored key
+ * since migration 013), a text column sorted at query time where one is left, a number or date,
+ * an enum.
  */
 function sortsFor(def: ModuleDef): { label: string; sort: SortSpec[]; keyed?: false }[] {
   const out: { label: string; sort: SortSpec[]; keyed?: false }[] = [{ label: 'default', sort: [] }];
   const text = def.columns.filter((c) => c.type === 'text');
   const stored = text.find((c) => storedSortKey(def, c.field));
   if (stored) out.push({ label: `${stored.field}↑`, sort: [{ field: stored.field, dir: 'asc' }] });
+  // Long free text, keyed since migration 013.
+  const long = text.find((c) => ['problem', 'findings', 'remarks', 'fault'].includes(c.field) && storedSortKey(def, c.field));
+  if (long) out.push({ label: `${long.field}↑`, sort: [{ field: long.field, dir: 'asc' }] });
   const computed = text.find((c) => !storedSortKey(def, c.field) && !def.defaultSort.some((s) => s.field === c.field));
   if (computed) out.push({ label: `${computed.field}↑`, sort: [{ field: computed.field, dir: 'asc' }], keyed: false });
   const numeric = def.columns.find((c) => (c.type === 'money' || c.type === 'number' || c.type === 'date') && !def.defaultSort.some((s) => s.field === c.field));
