@@ -10,7 +10,7 @@ import { DEFAULT_SERVER_PORT } from '../shared/settings.js';
 const usage =
   'Usage: npm run server -- --port PORT --db FILE [--host 127.0.0.1|0.0.0.0] [--allow-origin http://other-host:port ...] [--no-backup] [--read-workers N] [--no-memory-search]\n' +
   'Reads run on N worker threads (default: one per core, at most 4; 0: all calls on the main thread).\n' +
-  'Each reading thread holds the big lists\' search fields in memory (about 1 GB per thread at 10⁶ orders) unless --no-memory-search.\n' +
+  'Each reading thread holds the big lists\' search text in memory (about 0.4 GB per thread at 10⁶ orders) unless --no-memory-search.\n' +
   `Backups: one a day and one at shutdown into <db folder>/backups (the newest ${DEFAULT_KEEP} kept), unless --no-backup.`;
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -39,7 +39,7 @@ export interface ServerOptions {
   readMmapBytes?: number;
   /**
    * The big lists' folded search fields held in memory by each reading connection (default true;
-   * db/search/memory-index.ts): about 1 GB per read worker at 10⁶ orders, built in the background.
+   * db/search/memory-index.ts): about 0.4 GB per read worker at 10⁶ orders, built in the background.
    */
   memorySearch?: boolean;
   /** Lists with fewer rows are left to SQLite (default MEMORY_MIN_ROWS; tests load every list). */

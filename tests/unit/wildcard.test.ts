@@ -148,9 +148,12 @@ describe('query compiler', () => {
     const byCustomer = compile({ sort: [{ field: 'customer', dir: 'asc' }] });
     expect(byCustomer.orderBy).toBe('"sk_customer" ASC, "sid" ASC');
     expect(byCustomer.from).toBe('"dispatch_order_list" AS v JOIN "dispatch_sort" ON "sid" = v."id"');
-    // So has an enum of the orders; long free text is keyed at query time.
+    // So have an enum of the orders and, since migration 013, long free text; a column without
+    // one (the owed list's reason) is keyed at query time.
     expect(compile({ sort: [{ field: 'urgency', dir: 'desc' }] }).orderBy).toBe('"sk_urgency" DESC, "sid" DESC');
-    expect(compile({ sort: [{ field: 'problem', dir: 'desc' }] }).orderBy).toBe('pim_sortkey("problem") DESC, "id" DESC');
+    expect(compile({ sort: [{ field: 'problem', dir: 'desc' }] }).orderBy).toBe('"sk_problem" DESC, "sid" DESC');
+    const owedByReason = compileQuery(owedModule, queryRequestSchema.parse({ sort: [{ field: 'reason', dir: 'desc' }] }));
+    expect(owedByReason.orderBy).toBe('pim_sortkey("reason") DESC, "id" DESC');
     // An enum without a stored key: its position in the definition, at query time.
     const owedByStatus = compileQuery(owedModule, queryRequestSchema.parse({ sort: [{ field: 'status', dir: 'asc' }] }));
     expect(owedByStatus.orderBy).toBe(
