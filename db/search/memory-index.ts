@@ -12,14 +12,15 @@ import { piecesMatch } from '../../shared/text/fold.js';
 // fields a content line shows of its order (number, customer) and the few engineers, causes
 // and findings repeat across rows, so the dictionaries are small; a pattern is matched once per
 // distinct value (String.prototype.indexOf over the values joined), then the rows are one pass
-// over an Int32Array per field that has a matching value.
+// over the codes (a typed array per field) of each field that has a matching value.
 //
 // Exact under writes: migration 012 logs every changed row of a fields table (search_changes).
 // Before answering, the index reads the rows changed since the last change it applied, in one
 // snapshot with the log, and replaces them; a log pruned past that point means a rebuild. The
-// matching rule is the one of db/search/pattern.ts — the pieces in order, within one field,
-// literal — on text folded by the same pim_fold, and tests/unit/memory-search.test.ts holds it
-// to SQLite's LIKE on the same tables, under writes from another connection.
+// matching rule is the one of shared/text/fold.ts — the pieces in order, within one field,
+// literal — on text folded by the same pim_fold; tests/unit/memory-index.test.ts and
+// tests/unit/search-fold-property.test.ts hold it to the rule and to SQLite's plans, under writes
+// from another connection.
 
 /** Lists with fewer rows are left to SQLite: its plans answer them in a few ms. */
 export const MEMORY_MIN_ROWS = 10_000;
