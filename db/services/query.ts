@@ -309,7 +309,8 @@ function rowsOfIds(db: DB, p: Prepared, ids: readonly number[], n: number): Row[
 // Ordering a result by id on the order's own index table costs ~1.2 µs a row for a sort-key table
 // and ~3.5 µs for the base table (a wider row); walking the order costs ~0.3 µs a row passed,
 // ~R·n/C rows for C matches of R rows spread evenly (10⁶ orders, bench/search.ts). The walk is
-// tried first when it should be cheaper, and given twice that far before the ids are ordered.
+// tried first when it should be cheaper and a sample of the matches says enough of them lie within
+// MEMORY_WALK_FACTOR times that far; otherwise the ids are ordered.
 const ID_ORDER_US = { sortTable: 1.2, base: 3.5 };
 const WALK_ROW_US = 0.3;
 const MEMORY_WALK_FACTOR = 4;
