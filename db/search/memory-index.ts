@@ -493,9 +493,8 @@ export class MemoryTextIndex {
     return out;
   }
 
-  /** About `k` ids of the slots set in `hits`, spread evenly over them. */
-  sampleIds(hits: Uint8Array, k: number): number[] {
-    const total = countHits(hits);
+  /** About `k` ids of the `total` slots set in `hits`, spread evenly over them. */
+  sampleIds(hits: Uint8Array, total: number, k: number): number[] {
     const step = Math.max(1, Math.floor(total / k));
     const out: number[] = [];
     for (let s = 0, seen = 0; s < hits.length && out.length < k; s++) {

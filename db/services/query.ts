@@ -39,6 +39,7 @@ interface MemoryTerm {
   /** pim_memhit's handle of the match, for SQL. */
   token: number;
   hits?: Uint8Array;
+  estimate?: number;
 }
 
 interface Prepared {
@@ -107,6 +108,11 @@ const orMemory =
 
 function hitsOf(m: MemoryTerm): Uint8Array {
   return (m.hits ??= m.match.index.hits(m.match));
+}
+
+/** Its matches by the values' row counts (one pass over each matching field's values), once a request. */
+function estimateOf(m: MemoryTerm): number {
+  return (m.estimate ??= m.match.index.estimate(m.match));
 }
 
 /** A `contains` with an empty pattern: it matches every row. */
@@ -332,7 +338,7 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
   let best: { term: TextTerm; m: MemoryTerm; estimate: number } | undefined;
   for (const term of requiredTerms(p)) {
     const m = memoryOf(p, term)!;
-    const estimate = m.match.index.estimate(m.match);
+    const estimate = estimateOf(m);
     if (!best || estimate < best.estimate) best = { term, m, estimate };
   }
   const live = memoryOnly(p);
@@ -340,10 +346,7 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
     const index = memoryOf(p, p.terms[live[0]])!.match.index;
     // Many matches (by the values' row counts, an upper bound): the first rows are near the start of
     // any order, found by a short walk before the result is worked out.
-    const estimates = live.map((i) => {
-      const m = memoryOf(p, p.terms[i])!.match;
-      return m.index.estimate(m);
-    });
+    const estimates = live.map((i) => estimateOf(memoryOf(p, p.terms[i])!));
     const estimate = p.req.join === 'or' ? Math.min(index.rowCount, estimates.reduce((a, b) => a + b, 0)) : Math.min(...estimates);
     if (walk && estimate > 0 && (index.rowCount * n) / estimate <= SHORT_WALK_ROWS) {
       const required = p.req.join === 'or' && live.length > 1 ? [] : live.map((i) => memoryOf(p, p.terms[i])!.token);
@@ -363,7 +366,7 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
       const bound = windowBound(db, w, window);
       // Matches may gather far down the order (a customer's orders sorted by customer): a sample of
       // them tells how many lie within the window before it is walked.
-      const sample = index.sampleIds(result, SAMPLE_SIZE);
+      const sample = index.sampleIds(result, count, SAMPLE_SIZE);
       let inside = sample.length;
       if (bound) {
         const cmp = w.dir === 'DESC' ? '>=' : '<=';
@@ -450,7 +453,7 @@ function firstRows(db: DB, p: Prepared, n: number): Row[] {
 function memoryCount(p: Prepared, live: readonly number[]): number {
   const only = memoryOf(p, p.terms[live[0]])!;
   // One field: the matching values' row counts are the answer.
-  if (live.length === 1 && only.match.fields.length === 1) return only.match.index.estimate(only.match);
+  if (live.length === 1 && only.match.fields.length === 1) return estimateOf(only);
   return countHits(memoryResult(p, live));
 }
 
