@@ -78,6 +78,19 @@ describe('memory index under writes from another connection', () => {
     }
   });
 
+  it('huge and empty values: a piece at the very end of ~196,000 characters, none in an empty value', () => {
+    const ids = writer.prepare('SELECT id FROM dispatch_orders ORDER BY id DESC LIMIT 3').pluck().all() as number[];
+    const set = writer.prepare('UPDATE dispatch_orders SET customer = ? WHERE id = ?');
+    const huge = `${'华'.repeat(100_000)}${'ａ%_\\\'"'.repeat(16_000)}尾ＥＮＤ`;
+    writer.transaction(() => {
+      set.run(huge, ids[0]);
+      set.run('', ids[1]);
+      set.run(`%_\\'" ${'x'.repeat(50_000)}`, ids[2]);
+    })();
+    check(dispatchModule, ['尾end', '华*end', '华华华*%_', 'a%_\\\'"', '%_\\\'"', '"', "'", '\\', 'x*x*x', '华信']);
+    expect(countModuleRows(reader, dispatchModule, quick('尾end'))).toBe(1);
+  });
+
   it('deleted lines leave the counts, and their slots taken by new lines are matched as new', () => {
     const lines = writer.prepare('SELECT id, order_id FROM service_contents ORDER BY id LIMIT 30').all() as { id: number; order_id: number }[];
     writer.transaction(() => {
