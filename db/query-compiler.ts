@@ -19,6 +19,11 @@ export interface CompiledQuery {
   orderBy: string;
   /** The sort-key table the order walks (first sort column has a stored key), if any. */
   sortTable?: string;
+  /**
+   * The sort-key table when `orderBy` reads nothing else (every sort column has a stored or
+   * derived key): ids are ordered there, without the view's joins.
+   */
+  keyTable?: string;
 }
 
 /** A text `contains` condition, as the planner sees it. */
@@ -267,13 +272,15 @@ export function compileQuery(def: ModuleDef, req: ParsedQueryRequest, choose: Pl
 
   const sort = effectiveSort(def, req);
   let sortTable: string | undefined;
+  let allKeyed = sort.length > 0;
   const order = sort.map((s, i) => {
     const col = columnOf(def, s.field, `sort.${i}.field`);
     const stored = storedSortKey(def, col.field);
     const dir = s.dir === 'desc' ? 'DESC' : 'ASC';
+    allKeyed &&= stored !== undefined;
     if (!stored) return `${orderKeySql(col, quoteIdent(s.field))} ${dir}`;
     sortTable = stored.table;
-    return `${quoteIdent(stored.column)} ${dir}`;
+    return `${stored.sql ?? quoteIdent(stored.column)} ${dir}`;
   });
   // A unique tie-breaker keeps the 200 rows stable between refreshes (the sort table's `sid` is
   // the row's id: with it the table's index (sk_<field>, sid) gives the whole order).
@@ -281,6 +288,8 @@ export function compileQuery(def: ModuleDef, req: ParsedQueryRequest, choose: Pl
   const view = `${quoteIdent(def.view!)} AS v`;
   const from = sortTable ? `${view} JOIN ${quoteIdent(sortTable)} ON ${quoteIdent('sid')} = v.${quoteIdent('id')}` : view;
   const first = sort[0] && def.columns.find((c) => c.field === sort[0].field);
-  const walks = first ? storedSortKey(def, first.field)?.table : undefined;
-  return { from, where, params, orderBy: order.join(', '), sortTable: walks };
+  // Only a stored key is walked in order; a derived one (days overdue) is sorted from the keys.
+  const firstKey = first ? storedSortKey(def, first.field) : undefined;
+  const walks = firstKey && !firstKey.sql ? firstKey.table : undefined;
+  return { from, where, params, orderBy: order.join(', '), sortTable: walks, keyTable: allKeyed ? sortTable : undefined };
 }

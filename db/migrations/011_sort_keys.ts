@@ -1,6 +1,6 @@
 import type { Migration } from './index.js';
 import { dropSortSql, listSortSql } from '../search/index-sql.js';
-import { listIndexes } from '../search/indexes.js';
+import { listIndexes, SORT_DEPENDENT_TABLES } from '../search/indexes.js';
 
 // Sorted by any column, the first 200 rows come from walking an index (issue 9). Every list's
 // stored sort keys are rebuilt:
@@ -13,10 +13,9 @@ import { listIndexes } from '../search/indexes.js';
 //   table's own index), long free text and values kept by no trigger (see db/search/indexes.ts).
 // The keys are written by triggers, as in migration 009 (pim_sortkey: see db/open.ts).
 const REBUILT = Object.values(listIndexes).filter((spec) => spec.sort);
-const DEPENDENT_TABLES = ['dispatch_orders', 'engineers', 'sales_regions', 'task_types', 'users', 'parts', 'warehouses', 'stock_documents'];
 
 export const sortKeys: Migration = {
   version: 11,
   name: 'sort_keys',
-  sql: REBUILT.map((spec) => dropSortSql(spec, DEPENDENT_TABLES) + listSortSql(spec)).join('\n'),
+  sql: REBUILT.map((spec) => dropSortSql(spec, SORT_DEPENDENT_TABLES) + listSortSql(spec)).join('\n'),
 };

@@ -11,6 +11,7 @@ import { changeLog } from './010_change_log.js'; // live updates (change feed)
 import { sortKeys } from './011_sort_keys.js';
 import { searchChanges } from './012_search_changes.js';
 import { freeTextSortKeys } from './013_free_text_sort_keys.js';
+import { everyColumnSortKeys } from './014_every_column_sort_keys.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. A database's PRAGMA user_version is the last one applied. */
-export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse, loginThrottle, foldedSearch, changeLog, sortKeys, searchChanges, freeTextSortKeys];
+export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse, loginThrottle, foldedSearch, changeLog, sortKeys, searchChanges, freeTextSortKeys, everyColumnSortKeys];

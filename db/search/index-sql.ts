@@ -38,9 +38,14 @@ import type { SearchIndexDef } from '../../shared/modules/types.js';
 /** A table whose change re-indexes some base rows. */
 export interface IndexDependent {
   table: string;
-  /** Columns of `table` whose change matters. */
-  columns: readonly string[];
-  /** SELECT of the affected base ids, in terms of `new` (the changed row after the update). */
+  /**
+   * Which change of `table` matters: an update of `columns` (the default), or any insert or delete
+   * (a later document that reverses a line's document, an owed record counted into a plan line).
+   */
+  on?: 'update' | 'insert' | 'delete';
+  /** Columns of `table` whose update matters. */
+  columns?: readonly string[];
+  /** SELECT of the affected base ids, in terms of `new` (the row after an update or insert) or `old` (a deleted row). */
   ids: string;
 }
 
@@ -71,6 +76,11 @@ export interface ListIndexSpec {
     keys?: Readonly<Record<string, string>>;
     watch?: readonly string[];
     dependents?: readonly IndexDependent[];
+    /**
+     * Orders that cannot be stored (they depend on today's date: an owed record's days overdue),
+     * in SQL over the table's keys: sorted at query time from them, without the view's joins.
+     */
+    derived?: Readonly<Record<string, string>>;
   };
 }
 
@@ -205,8 +215,9 @@ CREATE TRIGGER ${table}_${kind}_update AFTER UPDATE OF ${watched.join(', ')} ON 
 END;
 `;
   dependents.forEach((d, i) => {
+    const event = d.on === 'insert' ? 'INSERT' : d.on === 'delete' ? 'DELETE' : `UPDATE OF ${(d.columns ?? []).join(', ')}`;
     sql += `
-CREATE TRIGGER ${table}_${kind}_dep${i}_${d.table} AFTER UPDATE OF ${d.columns.join(', ')} ON ${d.table} BEGIN${forget(d.ids)}${remember(d.ids)}
+CREATE TRIGGER ${table}_${kind}_dep${i}_${d.table} AFTER ${event} ON ${d.table} BEGIN${forget(d.ids)}${remember(d.ids)}
 END;
 `;
   });

@@ -8,6 +8,7 @@ import { issueModule } from '../../shared/modules/issue.js';
 import { returnModule } from '../../shared/modules/return.js';
 import { owedModule } from '../../shared/modules/owed.js';
 import { ledgerList, partsList, stockList } from '../../shared/modules/stock.js';
+import { owedStatuses } from '../../shared/warehouse/schemas.js';
 import { sortKeyOfColumn, type ListIndexSpec } from './index-sql.js';
 
 // Every list's search index (over its anyFields, so every quick search has one) and stored sort
@@ -28,15 +29,20 @@ const taskTypeOfOrder = (order: string) =>
   `(SELECT t.name FROM dispatch_orders d JOIN task_types t ON t.id = d.task_type_id WHERE d.id = ${order})`;
 
 /**
- * The sort keys of a big list (orders, content, fees, and the warehouse's lines and ledger):
- * every column it can be sorted by except its default order (walked on the base table's own
- * index) and those in `skip` (values no trigger sees change: a later reversal, a computed owed
- * quantity). Long free text (a problem description, findings, remarks) has its key too since
- * migration 013: sorted without one, every match was keyed at query time (1–3 s at 10⁶ orders).
- * Non-text keys in SQL, over the expressions given (default `o.<field>`).
+ * The sort keys of a list: every column it can be sorted by except those in `skip` and, unless
+ * `withDefault`, its default order (walked on the base table's own index; a list whose default
+ * order has none — a text column, a date without an index — keys it too). Long free text (a
+ * problem description, findings, remarks) has its key too since migration 013: sorted without
+ * one, every match was keyed at query time (1–3 s at 10⁶ orders). Non-text keys in SQL, over the
+ * expressions given (default `o.<field>`).
  */
-function sortedColumns(def: ModuleDef, skip: readonly string[], exprs: Readonly<Record<string, string>>): { fields: string[]; keys: Record<string, string> } {
-  const fields = def.columns.map((c) => c.field).filter((f) => f !== def.defaultSort[0]?.field && !skip.includes(f));
+function sortedColumns(
+  def: ModuleDef,
+  skip: readonly string[],
+  exprs: Readonly<Record<string, string>>,
+  withDefault = false,
+): { fields: string[]; keys: Record<string, string> } {
+  const fields = def.columns.map((c) => c.field).filter((f) => (withDefault || f !== def.defaultSort[0]?.field) && !skip.includes(f));
   const keys: Record<string, string> = {};
   for (const f of fields) {
     const col = def.columns.find((c) => c.field === f)!;
@@ -157,15 +163,17 @@ const fees: ListIndexSpec = {
   },
 };
 
+const contractExprs = { region: '(SELECT r.name FROM sales_regions r WHERE r.id = o.region_id)' };
 const contracts: ListIndexSpec = {
   table: 'sales_contracts',
   index: names('contract', contractLookup.anyFields),
   uniqueKeys: [['contract_no']],
-  exprs: { region: '(SELECT r.name FROM sales_regions r WHERE r.id = o.region_id)' },
+  exprs: contractExprs,
   sort: {
     table: 'contract_sort',
-    fields: ['contract_no', 'project', 'customer', 'region'],
-    watch: ['contract_no', 'project', 'customer', 'region_id'],
+    // The default order (sign date) has no index on the contracts table: keyed too (migration 014).
+    ...sortedColumns(contractLookup, [], contractExprs, true),
+    watch: ['contract_no', 'project', 'customer', 'address', 'region_id', 'sign_date', 'delivery_date'],
     dependents: [{ table: 'sales_regions', columns: ['name'], ids: 'SELECT id FROM sales_contracts WHERE region_id = new.id' }],
   },
 };
@@ -189,8 +197,13 @@ const materialExprs = {
   spec: partOf('spec'),
   unit: partOf('unit'),
   used_qty: 'o.issued_qty - o.returned_qty',
+  owed_qty: `ifnull((SELECT sum(w.quantity - w.supplied) FROM owed_parts w
+    WHERE w.order_id = o.order_id AND w.part_id = o.part_id AND w.status IN ('owed','partial')), 0)`,
   amount_fen: 'o.quantity * o.unit_price_fen',
 };
+// A plan line's owed quantity is the sum of its open owed records: any insert, change or delete of
+// one re-keys the line.
+const owedOfMaterial = (row: 'new' | 'old') => `SELECT id FROM order_materials WHERE order_id = ${row}.order_id AND part_id = ${row}.part_id`;
 const materials: ListIndexSpec = {
   table: 'order_materials',
   index: names('material', materialsModule.anyFields),
@@ -198,17 +211,21 @@ const materials: ListIndexSpec = {
   uniqueKeys: [['order_id', 'part_id']],
   sort: {
     table: 'material_sort',
-    // owed_qty is a sum over the owed records, kept by no trigger here: sorted at query time.
-    ...sortedColumns(materialsModule, ['owed_qty'], materialExprs),
+    ...sortedColumns(materialsModule, [], materialExprs),
     watch: ['order_id', 'part_id', 'order_no', 'customer', 'engineer', 'part_no', 'part_name', 'quantity', 'issued_qty', 'returned_qty', 'payer', 'unit_price_fen', 'remarks'],
     dependents: [
       { table: 'dispatch_orders', columns: ['status', 'warranty'], ids: 'SELECT id FROM order_materials WHERE order_id = new.id' },
       partDependent('order_materials', ['spec', 'unit']),
+      { table: 'owed_parts', on: 'insert', ids: owedOfMaterial('new') },
+      { table: 'owed_parts', columns: ['order_id', 'part_id', 'quantity', 'supplied', 'status'], ids: `${owedOfMaterial('old')} UNION ${owedOfMaterial('new')}` },
+      { table: 'owed_parts', on: 'delete', ids: owedOfMaterial('old') },
     ],
   },
 };
-// Posted lines never change; what they show of parts, warehouses and users may. The reversal
-// that names a document is a later row, not a change of these: reversed_by is sorted at query time.
+// Posted lines never change; what they show of parts, warehouses and users may, and a later
+// document may reverse theirs (its number is the lines' reversed_by: re-keyed when it is posted).
+const reversalNo = '(SELECT r.doc_no FROM stock_documents r WHERE r.reverses_id = o.document_id)';
+const reversalDependent = (table: string) => ({ table: 'stock_documents', on: 'insert' as const, ids: `SELECT id FROM ${table} WHERE document_id = new.reverses_id` });
 const issueExprs = {
   warehouse: warehouseName,
   part_name: partOf('name'),
@@ -217,6 +234,7 @@ const issueExprs = {
   amount_fen: 'o.quantity * o.unit_price_fen',
   posted_by: postedBy,
   remarks: '(SELECT d.remarks FROM stock_documents d WHERE d.id = o.document_id)',
+  reversed_by: reversalNo,
 };
 const issue: ListIndexSpec = {
   table: 'issue_lines',
@@ -224,25 +242,59 @@ const issue: ListIndexSpec = {
   exprs: issueExprs,
   sort: {
     table: 'issue_sort',
-    ...sortedColumns(issueModule, ['reversed_by'], issueExprs),
-    dependents: [warehouseDependent('issue_lines'), partDependent('issue_lines', ['name', 'unit']), posterDependent('issue_lines')],
+    ...sortedColumns(issueModule, [], issueExprs),
+    dependents: [
+      warehouseDependent('issue_lines'),
+      partDependent('issue_lines', ['name', 'unit']),
+      posterDependent('issue_lines'),
+      reversalDependent('issue_lines'),
+    ],
   },
 };
-const returnExprs = { warehouse: warehouseName, part_name: partOf('name'), unit: partOf('unit'), posted_by: postedBy };
+const returnExprs = { warehouse: warehouseName, part_name: partOf('name'), unit: partOf('unit'), posted_by: postedBy, reversed_by: reversalNo };
 const returns: ListIndexSpec = {
   table: 'return_lines',
   index: names('return', returnModule.anyFields),
   exprs: returnExprs,
   sort: {
     table: 'return_sort',
-    ...sortedColumns(returnModule, ['reversed_by'], returnExprs),
-    dependents: [warehouseDependent('return_lines'), partDependent('return_lines', ['name', 'unit']), posterDependent('return_lines')],
+    ...sortedColumns(returnModule, [], returnExprs),
+    dependents: [
+      warehouseDependent('return_lines'),
+      partDependent('return_lines', ['name', 'unit']),
+      posterDependent('return_lines'),
+      reversalDependent('return_lines'),
+    ],
   },
 };
+const owedExprs = {
+  region: regionOfOrder('o.order_id'),
+  remaining: 'o.quantity - o.supplied',
+  created_by: '(SELECT u.display_name FROM users u WHERE u.id = o.created_by)',
+};
+/** The view's business day (meta utc_offset_minutes, as owed_part_list has it). */
+const today = "date('now', ifnull((SELECT value FROM meta WHERE key = 'utc_offset_minutes'), '480') || ' minutes')";
+const openOwed = `sk_status IN (${owedStatuses.indexOf('owed')}, ${owedStatuses.indexOf('partial')}) AND sk_promised_date < ${today}`;
+const owedSorted = sortedColumns(owedModule, ['overdue', 'days_overdue'], owedExprs);
 const owed: ListIndexSpec = {
   table: 'owed_parts',
   index: names('owed', owedModule.anyFields),
-  sort: { table: 'owed_sort', fields: ['customer', 'part_no', 'part_name', 'responsible'] },
+  exprs: owedExprs,
+  sort: {
+    table: 'owed_sort',
+    ...owedSorted,
+    watch: [...owedSorted.fields.filter((f) => !['region', 'remaining'].includes(f)), 'order_id'],
+    dependents: [
+      { table: 'dispatch_orders', columns: ['region_id'], ids: 'SELECT id FROM owed_parts WHERE order_id = new.id' },
+      { table: 'sales_regions', columns: ['name'], ids: 'SELECT w.id FROM owed_parts w JOIN dispatch_orders d ON d.id = w.order_id WHERE d.region_id = new.id' },
+      { table: 'users', columns: ['display_name'], ids: 'SELECT id FROM owed_parts WHERE created_by = new.id' },
+    ],
+    // Overdue: open and promised before today, by its days (the view's expressions, over the keys).
+    derived: {
+      overdue: `CASE WHEN ${openOwed} THEN 1 ELSE 0 END`,
+      days_overdue: `CASE WHEN ${openOwed} THEN CAST(julianday(${today}) - julianday(sk_promised_date) AS INTEGER) ELSE 0 END`,
+    },
+  },
 };
 const ledgerExprs = { part_name: partOf('name'), warehouse: warehouseName, by: '(SELECT u.display_name FROM users u WHERE u.id = o.user_id)' };
 const ledger: ListIndexSpec = {
@@ -260,27 +312,70 @@ const ledger: ListIndexSpec = {
   },
 };
 
+// The small lists are keyed too (their default order is text: a part number): a parts catalogue
+// may hold tens of thousands of parts.
+const stockExprs = {
+  part_no: partOf('part_no'),
+  part_name: partOf('name'),
+  spec: partOf('spec'),
+  warehouse: warehouseName,
+  warehouse_kind: '(SELECT w.kind FROM warehouses w WHERE w.id = o.warehouse_id)',
+  unit: partOf('unit'),
+  serial_tracked: partOf('serial_tracked'),
+  unit_price_fen: partOf('unit_price_fen'),
+  value_fen: `o.quantity * ${partOf('unit_price_fen')}`,
+};
 const stock: ListIndexSpec = {
   table: 'stock_balances',
   index: names('stock', stockList.anyFields),
-  exprs: {
-    part_no: '(SELECT p.part_no FROM parts p WHERE p.id = o.part_id)',
-    part_name: '(SELECT p.name FROM parts p WHERE p.id = o.part_id)',
-    warehouse: '(SELECT w.name FROM warehouses w WHERE w.id = o.warehouse_id)',
-  },
+  exprs: stockExprs,
   watch: ['part_id', 'warehouse_id'],
   uniqueKeys: [['part_id', 'warehouse_id']],
   dependents: [
     { table: 'parts', columns: ['part_no', 'name'], ids: 'SELECT id FROM stock_balances WHERE part_id = new.id' },
     { table: 'warehouses', columns: ['name'], ids: 'SELECT id FROM stock_balances WHERE warehouse_id = new.id' },
   ],
+  sort: {
+    table: 'stock_sort',
+    ...sortedColumns(stockList, [], stockExprs, true),
+    watch: ['part_id', 'warehouse_id', 'quantity'],
+    dependents: [
+      partDependent('stock_balances', ['part_no', 'name', 'spec', 'unit', 'serial_tracked', 'unit_price_fen']),
+      { table: 'warehouses', columns: ['name', 'kind'], ids: 'SELECT id FROM stock_balances WHERE warehouse_id = new.id' },
+    ],
+  },
 };
 
+// A part's stock is the sum of its balances in main warehouses (part_list).
+const partExprs = {
+  stock: `ifnull((SELECT sum(b.quantity) FROM stock_balances b JOIN warehouses w ON w.id = b.warehouse_id
+    WHERE b.part_id = o.id AND w.kind = 'main'), 0)`,
+};
 const parts: ListIndexSpec = {
   table: 'parts',
   index: names('part', partsList.anyFields),
   uniqueKeys: [['part_no']],
+  exprs: partExprs,
+  sort: {
+    table: 'part_sort',
+    ...sortedColumns(partsList, [], partExprs, true),
+    watch: ['part_no', 'name', 'spec', 'unit', 'unit_price_fen', 'serial_tracked', 'active'],
+    dependents: [
+      { table: 'stock_balances', on: 'insert', ids: 'SELECT new.part_id' },
+      { table: 'stock_balances', columns: ['part_id', 'warehouse_id', 'quantity'], ids: 'SELECT old.part_id UNION SELECT new.part_id' },
+      { table: 'stock_balances', on: 'delete', ids: 'SELECT old.part_id' },
+      { table: 'warehouses', columns: ['kind'], ids: 'SELECT DISTINCT part_id FROM stock_balances WHERE warehouse_id = new.id' },
+    ],
+  },
 };
+
+/**
+ * Every table whose change has ever re-keyed a list's sort keys (any migration's definition): the
+ * migrations that rebuild sort keys drop those tables' triggers by name (dropSortSql).
+ */
+export const SORT_DEPENDENT_TABLES = [
+  'dispatch_orders', 'engineers', 'sales_regions', 'task_types', 'users', 'parts', 'warehouses', 'stock_documents', 'owed_parts', 'stock_balances',
+];
 
 export const listIndexes: Readonly<Record<ListId, ListIndexSpec>> = {
   dispatch,
@@ -301,8 +396,15 @@ export function listIndexOf(def: Pick<ModuleDef, 'id'>): ListIndexSpec | undefin
   return listIndexes[def.id];
 }
 
-/** The stored sort key of a list's column: its table and column, or undefined (computed by pim_sortkey). */
-export function storedSortKey(def: Pick<ModuleDef, 'id'>, field: string): { table: string; column: string } | undefined {
+/**
+ * The stored sort key of a list's column: its table and column (walked in order by its index), or
+ * an order derived from the table's keys at query time (`sql`, not walked); undefined when the
+ * column has none (computed by pim_sortkey over the view).
+ */
+export function storedSortKey(def: Pick<ModuleDef, 'id'>, field: string): { table: string; column: string; sql?: string } | undefined {
   const sort = listIndexOf(def)?.sort;
-  return sort?.fields.includes(field) ? { table: sort.table, column: `sk_${field}` } : undefined;
+  if (!sort) return undefined;
+  if (sort.fields.includes(field)) return { table: sort.table, column: `sk_${field}` };
+  const derived = sort.derived?.[field];
+  return derived ? { table: sort.table, column: `sk_${field}`, sql: derived } : undefined;
 }

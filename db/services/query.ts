@@ -150,7 +150,14 @@ function walkOrder(def: ModuleDef, req: ParsedQueryRequest, q: CompiledQuery): {
 /** The first `n` rows: ids sorted first, whole rows (with the view's joins) for those only. */
 function pageQuery(db: DB, p: Prepared, choose: PlanChooser, n: number): Row[] {
   const q = compileQuery(p.def, p.req, choose);
-  if (!q.where) return db.prepare(`SELECT ${p.columns} FROM ${q.from} ORDER BY ${q.orderBy} LIMIT ?`).all(n) as Row[];
+  // An order walked on an index reads n rows; any other sorts every row, so it sorts ids, not
+  // whole rows with the view's joins (owed records by days overdue: 5 ms where it took 120).
+  if (!q.where && walkOrder(p.def, p.req, q)) return db.prepare(`SELECT ${p.columns} FROM ${q.from} ORDER BY ${q.orderBy} LIMIT ?`).all(n) as Row[];
+  if (!q.where && q.keyTable) {
+    return db
+      .prepare(`SELECT ${p.columns} FROM ${q.from} WHERE v."id" IN (SELECT "sid" FROM ${quoteIdent(q.keyTable)} ORDER BY ${q.orderBy} LIMIT ?) ORDER BY ${q.orderBy}`)
+      .all(n) as Row[];
+  }
   return db
     .prepare(
       `SELECT ${p.columns} FROM ${q.from} WHERE v."id" IN ` +
@@ -302,14 +309,21 @@ function rowsOfIds(db: DB, p: Prepared, ids: readonly number[], n: number): Row[
       .prepare(`SELECT ${id} FROM ${source} WHERE ${id} IN (SELECT value FROM json_each(?)) ORDER BY ${key} ${dir}, ${id} ${dir} LIMIT ?`)
       .pluck()
       .all(JSON.stringify(ids), n) as number[];
+  } else if (q.keyTable) {
+    // Several sort columns, or a derived order (days overdue): sorted on the keys alone.
+    page = db
+      .prepare(`SELECT "sid" FROM ${quoteIdent(q.keyTable)} WHERE "sid" IN (SELECT value FROM json_each(?)) ORDER BY ${q.orderBy} LIMIT ?`)
+      .pluck()
+      .all(JSON.stringify(ids), n) as number[];
   }
-  const inner = walk ? '' : ` ORDER BY ${q.orderBy} LIMIT ?`;
+  const ordered = walk || q.keyTable;
+  const inner = ordered ? '' : ` ORDER BY ${q.orderBy} LIMIT ?`;
   return db
     .prepare(
       `SELECT ${p.columns} FROM ${q.from} WHERE v."id" IN ` +
         `(SELECT v."id" FROM ${q.from} WHERE v."id" IN (SELECT value FROM json_each(?))${inner}) ORDER BY ${q.orderBy}`,
     )
-    .all(JSON.stringify(page), ...(walk ? [] : [n])) as Row[];
+    .all(JSON.stringify(page), ...(ordered ? [] : [n])) as Row[];
 }
 
 // Ordering a result by id on the order's own index table costs ~1.2 µs a row for a sort-key table

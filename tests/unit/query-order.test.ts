@@ -4,7 +4,7 @@ import { Backend } from '../../db/backend.js';
 import { openDatabase, type DB } from '../../db/open.js';
 import { iterateModuleRows, runModuleQuery } from '../../db/services/query.js';
 import { compareValues, rowComparator } from '../../shared/grid/compare.js';
-import { contentModule, dispatchModule, feesModule, type ModuleDef } from '../../shared/modules/index.js';
+import { contentModule, contractLookup, dispatchModule, feesModule, modules, owedModule, warehouseLists, type ModuleDef } from '../../shared/modules/index.js';
 import type { Row, SortSpec } from '../../shared/query.js';
 import { makeDemoDb } from '../helpers/demo-db.js';
 
@@ -49,12 +49,12 @@ function expectedOrder(def: ModuleDef, sort: SortSpec[]): unknown[] {
     .map((r) => r.id);
 }
 
-async function checkOrder(def: ModuleDef, method: 'dispatch.query' | 'content.query' | 'fees.query', sort: SortSpec[]): Promise<void> {
+async function checkOrder(def: ModuleDef, method: string, sort: SortSpec[]): Promise<void> {
   const want = expectedOrder(def, sort);
   const label = `${def.id} ${JSON.stringify(sort)}`;
   const page = runModuleQuery(db, def, { sort, limit: 200 });
   expect({ label, ids: page.rows.map((r) => r.id) }).toEqual({ label, ids: want.slice(0, 200) });
-  const api = await backend.call(method, { conditions: [], join: 'and', sort, limit: 200 }, token);
+  const api = (await backend.call(method as 'dispatch.query', { conditions: [], join: 'and', sort, limit: 200 }, token)) as { rows: Row[] };
   expect({ label, ids: api.rows.map((r) => r.id) }).toEqual({ label, ids: want.slice(0, 200) });
   expect({ label, ids: [...iterateModuleRows(db, def, { sort })].map((r) => r.id) }).toEqual({ label, ids: want });
   // The grid re-sorting the page it got keeps it as it is.
@@ -157,6 +157,23 @@ describe('sorting in the database, across the whole result', () => {
     await checkOrder(contentModule, 'content.query', [{ field: 'region', dir: 'asc' }]);
     await checkOrder(feesModule, 'fees.query', [{ field: 'customer', dir: 'asc' }]);
   }, 120_000);
+
+  it('every other list (materials, issue, return, owed, ledger, stock, parts, contracts) sorts by every column both ways', async () => {
+    // A 红冲单号 on some lines and overdue records: those orders are not all empty or zero.
+    expect(db.prepare('SELECT count(*) FROM issue_line_list WHERE reversed_by IS NOT NULL').pluck().get()).toBeGreaterThan(0);
+    expect(db.prepare('SELECT count(DISTINCT days_overdue) FROM owed_part_list').pluck().get()).toBeGreaterThan(2);
+    const others = [...modules, ...warehouseLists, contractLookup].filter((d) => d.built && d.queryMethod && !['dispatch', 'content', 'fees'].includes(d.id));
+    expect(others.map((d) => d.id).sort()).toEqual(['contracts', 'issue', 'ledger', 'materials', 'owed', 'parts', 'return', 'stock']);
+    for (const def of others) {
+      for (const col of def.columns) {
+        for (const dir of ['asc', 'desc'] as const) await checkOrder(def, def.queryMethod!, [{ field: col.field, dir }]);
+      }
+    }
+    await checkOrder(owedModule, 'owed.query', [
+      { field: 'overdue', dir: 'desc' },
+      { field: 'days_overdue', dir: 'asc' },
+    ]);
+  }, 240_000);
 
   it('a filtered list sorted by customer: the same order with every plan', async () => {
     for (const value of ['有限', '华信', 'a', '2by*5084*4*1', 'zq']) {

@@ -9,7 +9,8 @@ import { enableMemorySearch, memorySearchOf } from '../../db/search/memory-index
 import { listIndexOf } from '../../db/search/indexes.js';
 import { mulberry32 } from '../../db/demo/generate.js';
 import { modules, warehouseLists, contractLookup, type ModuleDef } from '../../shared/modules/index.js';
-import { queryRequestSchema, type QueryRequest, type Row } from '../../shared/query.js';
+import { queryRequestSchema, type QueryRequest, type Row, type SortSpec } from '../../shared/query.js';
+import { rowComparator } from '../../shared/grid/compare.js';
 import { makeDemoDb } from '../helpers/demo-db.js';
 
 // The one matching rule (case-free for every script, width-free, `*` any run, all else literal),
@@ -281,6 +282,26 @@ describe('one matching rule for every list (property)', () => {
             const got = runModuleQuery(memDb, def, request);
             expect({ label, ids: got.rows.map((r) => r.id), total: got.total }).toEqual({ label, ids: want.rows.map((r) => r.id), total: want.total });
           }
+        }
+        {
+          // Several columns (ordered on the sort keys alone) and the owed list's days overdue (an
+          // order derived from its keys): from memory, against the grid's comparator over the view.
+          const sort: SortSpec[] =
+            def.id === 'owed'
+              ? [{ field: 'days_overdue', dir: 'desc' }]
+              : [
+                  { field: sortable[sortable.length - 1], dir: 'desc' },
+                  { field: group ?? sortable[0], dir: 'asc' },
+                ];
+          const cmp = rowComparator(def.columns, sort);
+          const sign = sort[0].dir === 'desc' ? -1 : 1;
+          const want = rows
+            .filter((r) => def.anyFields.some((f) => refMatch(pattern, r[f])))
+            .sort((a, b) => cmp(a, b) || sign * ((a.id as number) - (b.id as number)))
+            .slice(0, 20)
+            .map((r) => r.id);
+          const got = runModuleQuery(memDb, def, { conditions: [{ field: 'any', op: 'contains', value: pattern }], sort, limit: 20 }).rows.map((r) => r.id);
+          expect({ list: def.id, pattern, sort, got }).toEqual({ list: def.id, pattern, sort, got: want });
         }
         if (group) {
           const request: QueryRequest = { conditions: [{ field: 'any', op: 'contains', value: pattern }], groupBy: [group] };

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DB } from '../../db/open.js';
 import { migrations } from '../../db/migrations/index.js';
 import { generateDemo } from '../../db/demo/generate.js';
+import { reverseDocument } from '../../db/services/warehouse/documents.js';
 import { listIndexes } from '../../db/search/indexes.js';
 import { moduleById } from '../../shared/modules/index.js';
 import { fold } from '../../shared/text/fold.js';
@@ -78,6 +79,40 @@ describe('migration 009 (folded search indexes, every list, sort keys)', () => {
       // Lines deleted and added, an order replaced.
       db.prepare('DELETE FROM service_fees WHERE id IN (SELECT id FROM service_fees WHERE material_id IS NULL ORDER BY id LIMIT 3)').run();
       db.prepare('DELETE FROM service_contents WHERE id IN (SELECT id FROM service_contents ORDER BY id DESC LIMIT 3)').run();
+      checkIndexes(db);
+      // Keyed since migration 014: a later document reversing an issue's and a return's lines
+      // (their 红冲单号), owed records inserted, changed and deleted (their plan lines' owed
+      // quantity), an owed record's own columns and its order's region, balances (a part's stock),
+      // a warehouse's kind, a contract's address and dates.
+      const actor = { user: { id: 1, username: 'admin', displayName: 'Admin', role: 'admin' as const }, now: new Date('2026-07-01T10:00:00Z') };
+      for (const type of ['issue', 'return']) {
+        const docs = db.prepare("SELECT doc_no FROM stock_documents WHERE doc_type = ? AND id NOT IN (SELECT reverses_id FROM stock_documents WHERE reverses_id IS NOT NULL) ORDER BY id DESC").pluck().all(type) as string[];
+        const reversed = docs.some((docNo) => {
+          try {
+            reverseDocument(db, docNo, 'Ｔｅｓｔ 红冲', actor);
+            return true;
+          } catch {
+            return false; // its stock or serials have moved on: the next one
+          }
+        });
+        expect({ type, reversed }).toEqual({ type, reversed: true });
+      }
+      // First: it re-keys most owed records (one clerk made them), which would hide the changes below.
+      db.prepare("UPDATE users SET display_name = 'Ｏｗｅｄ 经办' WHERE id = (SELECT created_by FROM owed_parts ORDER BY id LIMIT 1)").run();
+      const material = db.prepare('SELECT order_id, part_id, order_no, customer, part_no, part_name FROM order_materials ORDER BY id LIMIT 1').get() as Record<string, unknown>;
+      db.prepare(
+        `INSERT INTO owed_parts (order_id, part_id, quantity, supplied, status, reason, promised_date, responsible, created_at, created_by, updated_at, updated_by, order_no, customer, part_no, part_name)
+         VALUES (@order_id, @part_id, 5, 1, 'partial', '缺货 Ä', '2026-07-02', '张三', '2026-07-01 10:00:00', 1, '2026-07-01 10:00:00', 1, @order_no, @customer, @part_no, @part_name)`,
+      ).run(material);
+      db.prepare("UPDATE owed_parts SET supplied = quantity, status = 'supplied' WHERE id = (SELECT min(id) FROM owed_parts WHERE status = 'owed')").run();
+      db.prepare("UPDATE owed_parts SET status = 'closed', close_reason = '客户取消', reason = '' WHERE id = (SELECT max(id) FROM owed_parts WHERE status = 'owed')").run();
+      db.prepare("DELETE FROM owed_parts WHERE id = (SELECT min(id) FROM owed_parts WHERE status IN ('owed', 'partial') AND id NOT IN (SELECT owed_id FROM issue_lines WHERE owed_id IS NOT NULL))").run();
+      db.prepare(
+        'UPDATE dispatch_orders SET region_id = (SELECT min(r.id) FROM sales_regions r WHERE r.id IS NOT dispatch_orders.region_id) WHERE id = (SELECT order_id FROM owed_parts ORDER BY id LIMIT 1)',
+      ).run();
+      db.prepare('UPDATE stock_balances SET quantity = quantity + 7 WHERE id = (SELECT min(id) FROM stock_balances)').run();
+      db.prepare("UPDATE warehouses SET kind = CASE kind WHEN 'main' THEN 'faulty' ELSE 'main' END WHERE id = (SELECT warehouse_id FROM stock_balances GROUP BY warehouse_id ORDER BY sum(quantity) DESC LIMIT 1)").run();
+      db.prepare("UPDATE sales_contracts SET address = 'Ａｄｄｒ 阿坝', delivery_date = NULL, sign_date = '2020-01-01' WHERE id = (SELECT min(id) FROM sales_contracts)").run();
       checkIndexes(db);
     } finally {
       db.close();

@@ -148,14 +148,22 @@ describe('query compiler', () => {
     const byCustomer = compile({ sort: [{ field: 'customer', dir: 'asc' }] });
     expect(byCustomer.orderBy).toBe('"sk_customer" ASC, "sid" ASC');
     expect(byCustomer.from).toBe('"dispatch_order_list" AS v JOIN "dispatch_sort" ON "sid" = v."id"');
-    // So have an enum of the orders and, since migration 013, long free text; a column without
-    // one (the owed list's reason) is keyed at query time.
+    // So have an enum of the orders and, since migration 013, long free text; since migration 014
+    // every column of every list (the owed list's reason too).
     expect(compile({ sort: [{ field: 'urgency', dir: 'desc' }] }).orderBy).toBe('"sk_urgency" DESC, "sid" DESC');
     expect(compile({ sort: [{ field: 'problem', dir: 'desc' }] }).orderBy).toBe('"sk_problem" DESC, "sid" DESC');
     const owedByReason = compileQuery(owedModule, queryRequestSchema.parse({ sort: [{ field: 'reason', dir: 'desc' }] }));
-    expect(owedByReason.orderBy).toBe('pim_sortkey("reason") DESC, "id" DESC');
-    // An enum without a stored key: its position in the definition, at query time.
-    const owedByStatus = compileQuery(owedModule, queryRequestSchema.parse({ sort: [{ field: 'status', dir: 'asc' }] }));
+    expect(owedByReason.orderBy).toBe('"sk_reason" DESC, "sid" DESC');
+    expect(owedByReason.sortTable).toBe('owed_sort');
+    // Days overdue change with the date: ordered from the status and promised-date keys, not walked.
+    const owedByDays = compileQuery(owedModule, queryRequestSchema.parse({ sort: [{ field: 'days_overdue', dir: 'asc' }] }));
+    expect(owedByDays.orderBy).toMatch(/^CASE WHEN sk_status IN \(0, 1\) AND sk_promised_date < date\('now', .*julianday.* END ASC, "sid" ASC$/);
+    expect(owedByDays.from).toBe('"owed_part_list" AS v JOIN "owed_sort" ON "sid" = v."id"');
+    expect(owedByDays.sortTable).toBeUndefined();
+    // A list without stored keys: text by pim_sortkey, an enum by its position, at query time.
+    const unindexed = { ...owedModule, id: 'unindexed' } as unknown as typeof owedModule;
+    expect(compileQuery(unindexed, queryRequestSchema.parse({ sort: [{ field: 'reason', dir: 'desc' }] })).orderBy).toBe('pim_sortkey("reason") DESC, "id" DESC');
+    const owedByStatus = compileQuery(unindexed, queryRequestSchema.parse({ sort: [{ field: 'status', dir: 'asc' }] }));
     expect(owedByStatus.orderBy).toBe(
       `CASE WHEN "status" IS NULL OR "status" = '' THEN -1 ELSE CASE "status" ${owedModule.columns
         .find((c) => c.field === 'status')!
