@@ -272,8 +272,11 @@ const owedExprs = {
   remaining: 'o.quantity - o.supplied',
   created_by: '(SELECT u.display_name FROM users u WHERE u.id = o.created_by)',
 };
-/** The view's business day (meta utc_offset_minutes, as owed_part_list has it). */
-const today = "date('now', ifnull((SELECT value FROM meta WHERE key = 'utc_offset_minutes'), '480') || ' minutes')";
+/**
+ * The view's business day (meta utc_offset_minutes, as owed_part_list has it), as a subquery:
+ * worked out once a statement, not once a row.
+ */
+const today = "(SELECT date('now', ifnull((SELECT value FROM meta WHERE key = 'utc_offset_minutes'), '480') || ' minutes'))";
 const openOwed = `sk_status IN (${owedStatuses.indexOf('owed')}, ${owedStatuses.indexOf('partial')}) AND sk_promised_date < ${today}`;
 const owedSorted = sortedColumns(owedModule, ['overdue', 'days_overdue'], owedExprs);
 const owed: ListIndexSpec = {

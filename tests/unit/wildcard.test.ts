@@ -157,7 +157,7 @@ describe('query compiler', () => {
     expect(owedByReason.sortTable).toBe('owed_sort');
     // Days overdue change with the date: ordered from the status and promised-date keys, not walked.
     const owedByDays = compileQuery(owedModule, queryRequestSchema.parse({ sort: [{ field: 'days_overdue', dir: 'asc' }] }));
-    expect(owedByDays.orderBy).toMatch(/^CASE WHEN sk_status IN \(0, 1\) AND sk_promised_date < date\('now', .*julianday.* END ASC, "sid" ASC$/);
+    expect(owedByDays.orderBy).toMatch(/^CASE WHEN sk_status IN \(0, 1\) AND sk_promised_date < \(SELECT date\('now', .*julianday.* END ASC, "sid" ASC$/);
     expect(owedByDays.from).toBe('"owed_part_list" AS v JOIN "owed_sort" ON "sid" = v."id"');
     expect(owedByDays.sortTable).toBeUndefined();
     // A list without stored keys: text by pim_sortkey, an enum by its position, at query time.
