@@ -228,6 +228,8 @@ describe('live updates between two desks in Chromium', () => {
     await screenshot(b, 'live-list-stale.png');
     await b.getByTestId('list-change-refresh').click();
     await b.waitForSelector('[data-testid="module-view-dispatch"] [data-testid="list-change-notice"][data-stale="false"]');
+    // The notice is cleared when the refresh starts; the rows come with its answer: polled.
+    await b.waitForFunction((no) => (document.querySelector('[data-testid="module-view-dispatch"] [data-testid="data-grid"]')?.getAttribute('data-row-keys') ?? '').includes(no), missed);
     expect(await rowKeys(b)).toContain(missed);
   }, 90_000);
 
