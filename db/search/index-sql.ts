@@ -35,19 +35,15 @@ import type { SearchIndexDef } from '../../shared/modules/types.js';
 // `uniqueKeys`. If the statement fails instead, its changes, these included, are rolled back.
 // Each table holds exactly one row per base row: counts are taken from them directly.
 
-/** A table whose change re-indexes some base rows. */
-export interface IndexDependent {
-  table: string;
-  /**
-   * Which change of `table` matters: an update of `columns` (the default), or any insert or delete
-   * (a later document that reverses a line's document, an owed record counted into a plan line).
-   */
-  on?: 'update' | 'insert' | 'delete';
-  /** Columns of `table` whose update matters. */
-  columns?: readonly string[];
-  /** SELECT of the affected base ids, in terms of `new` (the row after an update or insert) or `old` (a deleted row). */
-  ids: string;
-}
+/**
+ * A table whose change re-indexes some base rows: an update of some of its columns (the default),
+ * or any insert or delete (a later document that reverses a line's document, an owed record
+ * counted into a plan line). `ids` is the SELECT of the affected base ids, in terms of `new` (the
+ * row after an update or insert) or `old` (the row before an update, a deleted row).
+ */
+export type IndexDependent =
+  | { table: string; on?: 'update'; columns: readonly string[]; ids: string }
+  | { table: string; on: 'insert' | 'delete'; ids: string };
 
 export interface ListIndexSpec {
   /**
@@ -215,7 +211,7 @@ CREATE TRIGGER ${table}_${kind}_update AFTER UPDATE OF ${watched.join(', ')} ON 
 END;
 `;
   dependents.forEach((d, i) => {
-    const event = d.on === 'insert' ? 'INSERT' : d.on === 'delete' ? 'DELETE' : `UPDATE OF ${(d.columns ?? []).join(', ')}`;
+    const event = 'columns' in d ? `UPDATE OF ${d.columns.join(', ')}` : d.on === 'insert' ? 'INSERT' : 'DELETE';
     sql += `
 CREATE TRIGGER ${table}_${kind}_dep${i}_${d.table} AFTER ${event} ON ${d.table} BEGIN${forget(d.ids)}${remember(d.ids)}
 END;
