@@ -9,7 +9,7 @@ import { returnModule } from '../../shared/modules/return.js';
 import { owedModule } from '../../shared/modules/owed.js';
 import { ledgerList, partsList, stockList } from '../../shared/modules/stock.js';
 import { owedStatuses } from '../../shared/warehouse/schemas.js';
-import { sortKeyOfColumn, type ListIndexSpec } from './index-sql.js';
+import { sortKeyOfColumn, type IndexDependent, type ListIndexSpec } from './index-sql.js';
 
 // Every list's search index (over its anyFields, so every quick search has one) and stored sort
 // keys (the text columns a big list is most often sorted or grouped by), as built by migration 009
@@ -225,7 +225,13 @@ const materials: ListIndexSpec = {
 // Posted lines never change; what they show of parts, warehouses and users may, and a later
 // document may reverse theirs (its number is the lines' reversed_by: re-keyed when it is posted).
 const reversalNo = '(SELECT r.doc_no FROM stock_documents r WHERE r.reverses_id = o.document_id)';
-const reversalDependent = (table: string) => ({ table: 'stock_documents', on: 'insert' as const, ids: `SELECT id FROM ${table} WHERE document_id = new.reverses_id` });
+/** What a posted line shows of others: its warehouse, part and poster, and the reversal of its document. */
+const postedLineDependents = (table: string): IndexDependent[] => [
+  warehouseDependent(table),
+  partDependent(table, ['name', 'unit']),
+  posterDependent(table),
+  { table: 'stock_documents', on: 'insert', ids: `SELECT id FROM ${table} WHERE document_id = new.reverses_id` },
+];
 const issueExprs = {
   warehouse: warehouseName,
   part_name: partOf('name'),
@@ -243,12 +249,7 @@ const issue: ListIndexSpec = {
   sort: {
     table: 'issue_sort',
     ...sortedColumns(issueModule, [], issueExprs),
-    dependents: [
-      warehouseDependent('issue_lines'),
-      partDependent('issue_lines', ['name', 'unit']),
-      posterDependent('issue_lines'),
-      reversalDependent('issue_lines'),
-    ],
+    dependents: postedLineDependents('issue_lines'),
   },
 };
 const returnExprs = { warehouse: warehouseName, part_name: partOf('name'), unit: partOf('unit'), posted_by: postedBy, reversed_by: reversalNo };
@@ -259,12 +260,7 @@ const returns: ListIndexSpec = {
   sort: {
     table: 'return_sort',
     ...sortedColumns(returnModule, [], returnExprs),
-    dependents: [
-      warehouseDependent('return_lines'),
-      partDependent('return_lines', ['name', 'unit']),
-      posterDependent('return_lines'),
-      reversalDependent('return_lines'),
-    ],
+    dependents: postedLineDependents('return_lines'),
   },
 };
 const owedExprs = {

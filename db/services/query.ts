@@ -362,8 +362,9 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
     // any order, found by a short walk before the result is worked out.
     const estimates = live.map((i) => estimateOf(memoryOf(p, p.terms[i])!));
     const estimate = p.req.join === 'or' ? Math.min(index.rowCount, estimates.reduce((a, b) => a + b, 0)) : Math.min(...estimates);
+    // Under AND each term is checked on the walked id before the row is read; under OR none alone decides.
+    const required = p.req.join === 'or' && live.length > 1 ? [] : live.map((i) => memoryOf(p, p.terms[i])!.token);
     if (walk && estimate > 0 && (index.rowCount * n) / estimate <= SHORT_WALK_ROWS) {
-      const required = p.req.join === 'or' && live.length > 1 ? [] : live.map((i) => memoryOf(p, p.terms[i])!.token);
       const found = walkRows(db, p, choose, n, Math.ceil((MEMORY_WALK_FACTOR * index.rowCount * n) / estimate), null, required);
       if (found) return found;
     }
@@ -390,8 +391,6 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
           .get(JSON.stringify(sample), bound.k, bound.i) as number;
       }
       if ((inside / sample.length) * count >= 1.25 * n || !bound) {
-        // Under AND each term is checked on the walked id before the row is read; under OR none alone decides.
-        const required = p.req.join === 'or' && live.length > 1 ? [] : live.map((i) => memoryOf(p, p.terms[i])!.token);
         const found = walkRows(db, p, choose, n, { bound }, null, required);
         if (found) return found;
       }
