@@ -12,6 +12,7 @@ import { sortKeys } from './011_sort_keys.js';
 import { searchChanges } from './012_search_changes.js';
 import { freeTextSortKeys } from './013_free_text_sort_keys.js';
 import { everyColumnSortKeys } from './014_every_column_sort_keys.js';
+import { orderChanges } from './015_order_changes.js';
 
 export interface Migration {
   version: number;
@@ -20,4 +21,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. A database's PRAGMA user_version is the last one applied. */
-export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse, loginThrottle, foldedSearch, changeLog, sortKeys, searchChanges, freeTextSortKeys, everyColumnSortKeys];
+export const migrations: readonly Migration[] = [initial, searchIndex, userLayouts, serviceWork, taskTypes, orderAudit, warehouse, loginThrottle, foldedSearch, changeLog, sortKeys, searchChanges, freeTextSortKeys, everyColumnSortKeys, orderChanges];

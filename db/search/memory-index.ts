@@ -3,6 +3,7 @@ import type { SearchIndexDef } from '../../shared/modules/types.js';
 import { listIndexes } from './indexes.js';
 import type { TextPattern } from './pattern.js';
 import { piecesMatch } from '../../shared/text/fold.js';
+import { MemoryOrder, type OrderSource } from './memory-order.js';
 
 // A list's folded search fields held in memory, to answer a `contains` at memory speed (issue
 // 9: the exact total of a pattern found in most rows was one pass of LIKE over the list's text
@@ -24,10 +25,29 @@ import { piecesMatch } from '../../shared/text/fold.js';
 
 /** Lists with fewer rows are left to SQLite: its plans answer them in a few ms. */
 export const MEMORY_MIN_ROWS = 10_000;
+/** Memory for the lists' orders, per connection: the least recently used are dropped past it. */
+export const ORDER_MAX_BYTES = 128 * 1024 * 1024;
+/** Fewer matches are ordered by id in SQL (~1 ms) without asking for the list's order. */
+export const ORDER_MIN_MATCHES = 1_000;
+/** A walk of the list's order expected to pass at most this many rows (~1.5 ms) is tried first. */
+export const SHORT_WALK_ROWS = 5_000;
+
+/** How db/services/query.ts uses an index (tests lower the thresholds to reach every plan on small lists). */
+export interface MemoryPlan {
+  /** A result with more matches uses the list's order (and asks for it). */
+  orderMinMatches: number;
+  /** A walk expected to pass no more rows is tried before the result is worked out. */
+  shortWalkRows: number;
+}
 /** Rows read per build step: ~20 ms, so a background build delays a query by little. */
 const BUILD_CHUNK = 5_000;
 /** More changes than this at once (a bulk re-index): rebuild rather than apply them. */
 const MAX_CHANGES = 100_000;
+/**
+ * Rows out of place in an order before it is read again (each is ordered in SQL when it matches:
+ * 5,000 cost ~6 ms), or an eighth of a smaller list.
+ */
+const ORDER_REBUILD_MARKS = 5_000;
 /** Values appended since the joined string was built are scanned one by one; past this, rejoined. */
 const MAX_TAIL = 10_000;
 // Separates the joined values; a value holding it is still matched exactly (bounds are checked).
@@ -299,8 +319,19 @@ export class MemoryTextIndex {
   /** The build in progress: the log's position when it began and the next id to read. */
   private building: { seq: number; after: number } | null = null;
   ready = false;
+  /** The list's orders held (db/search/memory-order.ts), by name, and those being read. */
+  private orders = new Map<string, MemoryOrder>();
+  private pendingOrders = new Map<string, MemoryOrder>();
+  private failedOrders = new Set<string>();
+  plan: MemoryPlan = { orderMinMatches: ORDER_MIN_MATCHES, shortWalkRows: SHORT_WALK_ROWS };
+  /** Results answered from a held order (tests and the benchmark read it). */
+  ordersUsed = 0;
 
-  constructor(readonly index: SearchIndexDef) {
+  /** `sortTable`: the list's sort keys, whose log marks rows out of place in its orders. */
+  constructor(
+    readonly index: SearchIndexDef,
+    readonly sortTable?: string,
+  ) {
     this.columns = index.fields.map(() => new FieldColumn(1024));
     this.ids = new Int32Array(1024);
     this.slotOf = new Int32Array(1024);
@@ -312,9 +343,20 @@ export class MemoryTextIndex {
 
   /** Approximate bytes held: the arrays, and each value at two bytes a character plus its map entry. */
   get bytes(): number {
-    let b = this.ids.byteLength + this.slotOf.byteLength;
+    let b = this.ids.byteLength + this.slotOf.byteLength + this.orderBytes;
     for (const c of this.columns) b += c.bytes;
     return b;
+  }
+
+  /** Bytes held by its orders (those being read too). */
+  get orderBytes(): number {
+    let b = 0;
+    for (const o of this.allOrders()) b += o.bytes;
+    return b;
+  }
+
+  private allOrders(): MemoryOrder[] {
+    return [...this.orders.values(), ...this.pendingOrders.values()];
   }
 
   private ensureId(id: number): void {
@@ -336,10 +378,12 @@ export class MemoryTextIndex {
         ids.set(this.ids);
         this.ids = ids;
         for (const c of this.columns) c.resize(capacity);
+        for (const o of this.allOrders()) o.resize(capacity);
       }
       this.ids[slot] = id;
       this.slotOf[id] = slot + 1;
       this.rows++;
+      for (const o of this.allOrders()) o.mark(slot);
       // A new slot's codes are 0 (never used, or cleared when freed): counted as empty until set.
       if (reused === undefined) for (const c of this.columns) c.freq[0]++;
     }
@@ -358,6 +402,7 @@ export class MemoryTextIndex {
     if (capacity >= this.ids.length) return;
     this.ids = this.ids.slice(0, capacity);
     for (const c of this.columns) c.resize(capacity);
+    for (const o of this.allOrders()) o.resize(capacity);
   }
 
   private remove(id: number): void {
@@ -405,7 +450,8 @@ export class MemoryTextIndex {
   }
 
   private reset(): void {
-    const fresh = new MemoryTextIndex(this.index);
+    const fresh = new MemoryTextIndex(this.index, this.sortTable);
+    fresh.plan = this.plan;
     Object.assign(this, fresh);
   }
 
@@ -419,16 +465,21 @@ export class MemoryTextIndex {
       const floor = db.prepare('SELECT seq FROM search_changes_floor').pluck().get() as number;
       const latest = currentSeq(db);
       if (latest === this.seq) return true;
-      const changed =
-        this.seq < floor
-          ? null
-          : (db
-              .prepare('SELECT DISTINCT id FROM search_changes WHERE seq > ? AND seq <= ? AND tbl = ? LIMIT ?')
-              .pluck()
-              .all(this.seq, latest, this.index.fieldsTable, MAX_CHANGES + 1) as number[]);
+      const changedIn = (table: string) =>
+        db
+          .prepare('SELECT DISTINCT id FROM search_changes WHERE seq > ? AND seq <= ? AND tbl = ? LIMIT ?')
+          .pluck()
+          .all(this.seq, latest, table, MAX_CHANGES + 1) as number[];
+      const changed = this.seq < floor ? null : changedIn(this.index.fieldsTable);
       if (!changed || changed.length > MAX_CHANGES) {
         this.reset();
         return false;
+      }
+      // Rows whose keys were written: out of place in every order (read again past a bulk change).
+      const moved = this.sortTable && this.orders.size + this.pendingOrders.size ? changedIn(this.sortTable) : [];
+      if (moved.length > MAX_CHANGES) {
+        this.orders.clear();
+        this.pendingOrders.clear();
       }
       if (changed.length) {
         const found = db
@@ -443,9 +494,80 @@ export class MemoryTextIndex {
         for (const id of changed) if (!present.has(id)) this.remove(id);
         for (const c of this.columns) if (c.tail > MAX_TAIL) c.join(this.size);
       }
+      if (moved.length) {
+        const orders = this.allOrders();
+        for (const id of moved) {
+          const slot = this.slotOfId(id);
+          if (slot >= 0) for (const o of orders) o.mark(slot);
+        }
+      }
       this.seq = latest;
       return true;
     })();
+  }
+
+  private slotOfId(id: number): number {
+    return id < this.slotOf.length ? this.slotOf[id] - 1 : -1;
+  }
+
+  /**
+   * The list's order from `src`, when it is held and read; otherwise it is asked for (read by
+   * buildOrderStep) and null. An order with many rows out of place is read again meanwhile.
+   */
+  order(src: OrderSource): MemoryOrder | null {
+    if (!this.sortTable || this.failedOrders.has(src.name)) return null;
+    const held = this.orders.get(src.name);
+    const stale = held && held.marked > Math.min(ORDER_REBUILD_MARKS, Math.max(64, this.rows >> 3));
+    if ((!held || stale) && !this.pendingOrders.has(src.name)) {
+      this.pendingOrders.set(src.name, new MemoryOrder(src, this.ids.length));
+    }
+    if (held) held.lastUsed = performance.now();
+    return held ?? null;
+  }
+
+  /** Whether an order is being read (or asked for). */
+  get ordersPending(): boolean {
+    return this.pendingOrders.size > 0;
+  }
+
+  /** Reads a chunk of an order asked for; when it is read it replaces the one held. True when none is left to read. */
+  buildOrderStep(db: DB, rows?: number): boolean {
+    const next = this.pendingOrders.values().next();
+    if (next.done) return true;
+    const o = next.value;
+    let done: boolean;
+    try {
+      done = o.buildStep(db, (id) => this.slotOfId(id), this.rows, rows);
+    } catch (err) {
+      // Not asked for again (a NULL key): its queries are answered without it.
+      this.pendingOrders.delete(o.src.name);
+      this.failedOrders.add(o.src.name);
+      throw err;
+    }
+    if (done) {
+      this.pendingOrders.delete(o.src.name);
+      o.lastUsed = performance.now();
+      this.orders.set(o.src.name, o);
+    }
+    return this.pendingOrders.size === 0;
+  }
+
+  /** The orders held, for eviction: name, bytes and last use. */
+  heldOrders(): { name: string; bytes: number; lastUsed: number }[] {
+    return [...this.orders.values()].map((o) => ({ name: o.src.name, bytes: o.bytes, lastUsed: o.lastUsed }));
+  }
+
+  dropOrder(name: string): void {
+    this.orders.delete(name);
+  }
+
+  /**
+   * The ids of the matches (`hits`, `count` of them) that can be among the first `n` in `order`
+   * (`desc`: from its end): a superset, to be ordered exactly (from their stored keys).
+   */
+  firstIdsInOrder(order: MemoryOrder, hits: Uint8Array, count: number, n: number, desc: boolean): number[] {
+    this.ordersUsed++;
+    return Array.from(order.firstSlots(hits, Math.min(hits.length, this.size), count, n, desc), (s) => this.ids[s]);
   }
 
   /** Which values of each field match the pattern (the field names from the index's own). */
@@ -488,7 +610,8 @@ export class MemoryTextIndex {
       const v = m.values[k];
       if (!v) continue;
       const codes = this.columns[m.fields[k]].codes;
-      for (let s = 0; s < this.size; s++) if (v[codes[s]]) out[s] = 1;
+      // Without a branch: one that goes either way at random costs more than the pass.
+      for (let s = 0; s < this.size; s++) out[s] |= v[codes[s]];
     }
     return out;
   }
@@ -519,12 +642,30 @@ export class MemoryTextIndex {
 /** Counts the set bytes (slots of deleted rows are never set: their codes are 0, the empty value). */
 export function countHits(hits: Uint8Array): number {
   let n = 0;
-  for (let s = 0; s < hits.length; s++) n += hits[s];
+  let s = 0;
+  // Four slots a word: each byte is 0 or 1, so the word times 0x01010101 has their sum in its top byte.
+  if (hits.byteOffset % 4 === 0) {
+    const words = new Uint32Array(hits.buffer, hits.byteOffset, hits.length >>> 2);
+    for (let w = 0; w < words.length; w++) if (words[w] !== 0) n += Math.imul(words[w], 0x01010101) >>> 24;
+    s = words.length << 2;
+  }
+  for (; s < hits.length; s++) n += hits[s];
   return n;
 }
 
 function currentSeq(db: DB): number {
   return (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'`).pluck().get() as number | undefined) ?? 0;
+}
+
+export interface MemorySearchOptions {
+  /** Lists with fewer rows are left to SQLite (MEMORY_MIN_ROWS). */
+  minRows?: number;
+  /** Results with more matches use the list's order held in memory (ORDER_MIN_MATCHES; tests lower it). */
+  orderMinMatches?: number;
+  /** SHORT_WALK_ROWS (tests set 0, to reach the plans after it). */
+  shortWalkRows?: number;
+  /** Memory for the orders held (ORDER_MAX_BYTES). */
+  orderMaxBytes?: number;
 }
 
 /** The memory indexes of one connection, by fields table. */
@@ -535,10 +676,14 @@ export class MemorySearch {
   private readonly tokens = new Map<number, MemoryMatch>();
   private nextToken = 1;
 
+  private readonly orderMaxBytes: number;
+
   constructor(
     private readonly db: DB,
-    minRows = MEMORY_MIN_ROWS,
+    options: MemorySearchOptions = {},
   ) {
+    const minRows = options.minRows ?? MEMORY_MIN_ROWS;
+    this.orderMaxBytes = options.orderMaxBytes ?? ORDER_MAX_BYTES;
     // A query's memory term, row by row: pim_memhit(token, id) is 1 when the row matches.
     db.function('pim_memhit', { deterministic: false }, (token: unknown, id: unknown) => {
       const m = this.tokens.get(token as number);
@@ -546,7 +691,10 @@ export class MemorySearch {
       return m.index.has(m, id as number) ? 1 : 0;
     });
     for (const spec of Object.values(listIndexes)) {
-      if (!this.indexes.has(spec.index.fieldsTable)) this.indexes.set(spec.index.fieldsTable, new MemoryTextIndex(spec.index));
+      if (this.indexes.has(spec.index.fieldsTable)) continue;
+      const index = new MemoryTextIndex(spec.index, spec.sort?.table);
+      index.plan = { orderMinMatches: options.orderMinMatches ?? ORDER_MIN_MATCHES, shortWalkRows: options.shortWalkRows ?? SHORT_WALK_ROWS };
+      this.indexes.set(spec.index.fieldsTable, index);
     }
     // Lists too small to be worth it are left out (decided once; they grow slowly).
     for (const [table] of this.indexes) {
@@ -577,9 +725,27 @@ export class MemorySearch {
     this.tokens.delete(token);
   }
 
-  /** Builds every list's index now (the benchmark, tests). */
+  /** Builds every list's index now, and the orders asked for (the benchmark, tests). */
   buildAll(): void {
     for (const [table, m] of this.indexes) if (!this.small.has(table)) m.build(this.db);
+    for (const m of this.indexes.values()) {
+      if (!m.ready) continue;
+      m.sync(this.db);
+      while (!m.buildOrderStep(this.db, 200_000));
+    }
+    this.evictOrders();
+  }
+
+  /** Drops the orders used longest ago while they hold more than the connection's limit (ORDER_MAX_BYTES). */
+  private evictOrders(): void {
+    const held = [...this.indexes.values()].flatMap((m) => m.heldOrders().map((o) => ({ ...o, m })));
+    let bytes = held.reduce((sum, o) => sum + o.bytes, 0);
+    held.sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const o of held) {
+      if (bytes <= this.orderMaxBytes) break;
+      o.m.dropOrder(o.name);
+      bytes -= o.bytes;
+    }
   }
 
   /**
@@ -593,7 +759,17 @@ export class MemorySearch {
     const step = () => {
       this.timer = null;
       const pending = [...this.indexes].find(([table, m]) => !this.small.has(table) && !m.ready);
-      if (!pending) {
+      // Orders are read once the lists are loaded, a chunk a step, brought up to date first.
+      const ordering = pending ? undefined : [...this.indexes.values()].find((m) => m.ready && m.ordersPending);
+      if (ordering) {
+        try {
+          if (ordering.sync(this.db) && ordering.buildOrderStep(this.db)) this.evictOrders();
+        } catch (err) {
+          if (!this.db.open) return;
+          console.error(`memory search: reading an order of ${ordering.index.fieldsTable} failed:`, err);
+        }
+        this.timer = setTimeout(step, intervalMs);
+      } else if (!pending) {
         if (!told) {
           told = true;
           onReady?.({ ms: performance.now() - started, bytes: Object.values(this.sizes()).reduce((sum, s) => sum + s.bytes, 0) });
@@ -620,10 +796,10 @@ export class MemorySearch {
     this.timer = null;
   }
 
-  /** Bytes held, by fields table (the benchmark prints them). */
-  sizes(): Record<string, { rows: number; bytes: number }> {
-    const out: Record<string, { rows: number; bytes: number }> = {};
-    for (const [table, m] of this.indexes) if (m.ready) out[table] = { rows: m.rowCount, bytes: m.bytes };
+  /** Bytes held, by fields table, and of those its orders' (the benchmark prints them). */
+  sizes(): Record<string, { rows: number; bytes: number; orders: number }> {
+    const out: Record<string, { rows: number; bytes: number; orders: number }> = {};
+    for (const [table, m] of this.indexes) if (m.ready) out[table] = { rows: m.rowCount, bytes: m.bytes, orders: m.orderBytes };
     return out;
   }
 }
@@ -631,9 +807,9 @@ export class MemorySearch {
 const searches = new WeakMap<DB, MemorySearch>();
 
 /** Turns memory search on for a connection (the server's read connections; the benchmark). */
-export function enableMemorySearch(db: DB, options: { minRows?: number } = {}): MemorySearch {
+export function enableMemorySearch(db: DB, options: MemorySearchOptions = {}): MemorySearch {
   let s = searches.get(db);
-  if (!s) searches.set(db, (s = new MemorySearch(db, options.minRows ?? MEMORY_MIN_ROWS)));
+  if (!s) searches.set(db, (s = new MemorySearch(db, options)));
   return s;
 }
 

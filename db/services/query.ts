@@ -14,6 +14,7 @@ import { COUNT_FTS_MAX, ROWS_SORT_MAX, SearchProbe, TEXT_PREFILTER_MAX_SHARE, WA
 import { listIndexOf } from '../search/indexes.js';
 import { foldedMatchSql } from '../search/pattern.js';
 import { countHits, memorySearchOf, type MemoryMatch } from '../search/memory-index.js';
+import type { OrderSource } from '../search/memory-order.js';
 import type { ColumnDef, ModuleDef } from '../../shared/modules/types.js';
 import { ServiceError } from '../../shared/errors.js';
 import {
@@ -175,6 +176,16 @@ interface WalkIndex {
   source: string;
 }
 
+/**
+ * A walk's order as the memory index reads it (db/search/memory-order.ts): from the sort-key
+ * table, or for the default order from the base table alone (its index covers the read; through
+ * the view it took four times as long).
+ */
+function orderSourceOf(p: Prepared, q: CompiledQuery, w: WalkIndex): OrderSource {
+  const source = q.sortTable ? w.source : quoteIdent(listIndexOf(p.def)!.table);
+  return { name: `${source} ${w.key}`, key: w.key, id: w.id, source };
+}
+
 function walkIndexOf(p: Prepared, q: CompiledQuery): WalkIndex | null {
   const walk = walkOrder(p.def, p.req, q);
   if (!walk) return null;
@@ -332,12 +343,12 @@ function rowsOfIds(db: DB, p: Prepared, ids: readonly number[], n: number): Row[
 // tried first when it should be cheaper and a sample of the matches says enough of them lie within
 // MEMORY_WALK_FACTOR times that far; otherwise the ids are ordered.
 const ID_ORDER_US = { sortTable: 1.2, base: 3.5 };
+/** With the order held in memory, the first rows of a result cost two passes over its slots. */
+const ORDER_SLOT_US = 0.002;
 const WALK_ROW_US = 0.3;
 const MEMORY_WALK_FACTOR = 4;
 /** At most this many matches are ordered by id (~0.25 s at 1.2 µs each); more are found by walking. */
 const MEMORY_IDS_MAX = 200_000;
-/** A walk expected to pass at most this many rows (~1.5 ms) is tried at once. */
-const SHORT_WALK_ROWS = 5_000;
 /** Matches whose place in the order is read before a walk is tried. */
 const SAMPLE_SIZE = 64;
 
@@ -364,7 +375,7 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
     const estimate = p.req.join === 'or' ? Math.min(index.rowCount, estimates.reduce((a, b) => a + b, 0)) : Math.min(...estimates);
     // Under AND each term is checked on the walked id before the row is read; under OR none alone decides.
     const required = p.req.join === 'or' && live.length > 1 ? [] : live.map((i) => memoryOf(p, p.terms[i])!.token);
-    if (walk && estimate > 0 && (index.rowCount * n) / estimate <= SHORT_WALK_ROWS) {
+    if (walk && estimate > 0 && (index.rowCount * n) / estimate <= index.plan.shortWalkRows) {
       const found = walkRows(db, p, choose, n, Math.ceil((MEMORY_WALK_FACTOR * index.rowCount * n) / estimate), null, required);
       if (found) return found;
     }
@@ -373,9 +384,12 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
     const count = countHits(result);
     if (count === 0) return [];
     const rows = index.rowCount;
-    const idCost = count * (plain.sortTable ? ID_ORDER_US.sortTable : ID_ORDER_US.base);
+    const source = walk ? walkIndexOf(p, plain) : null;
+    // The order held in memory (asked for when first wanted, read in the background).
+    const order = source && count > index.plan.orderMinMatches ? index.order(orderSourceOf(p, plain, source)) : null;
+    const idCost = order ? ORDER_SLOT_US * rows : count * (plain.sortTable ? ID_ORDER_US.sortTable : ID_ORDER_US.base);
     const walkCost = (WALK_ROW_US * rows * n) / count;
-    const w = walk && walkCost < idCost ? walkIndexOf(p, plain) : null;
+    const w = walkCost < idCost ? source : null;
     if (w) {
       const window = Math.ceil((MEMORY_WALK_FACTOR * n * rows) / count);
       const bound = windowBound(db, w, window);
@@ -394,6 +408,9 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
         const found = walkRows(db, p, choose, n, { bound }, null, required);
         if (found) return found;
       }
+    }
+    if (order) {
+      return rowsOfIds(db, p, index.firstIdsInOrder(order, result, count, n, source!.dir === 'DESC'), n);
     }
     // Ordering even many ids (~1.2 µs each) beats walking to matches gathered far down the order
     // (a remark shared by 61,347 fee lines, sorted by remarks: 1.75 s walked).
