@@ -3,7 +3,7 @@ import type { SearchIndexDef } from '../../shared/modules/types.js';
 import { listIndexes } from './indexes.js';
 import type { TextPattern } from './pattern.js';
 import { piecesMatch } from '../../shared/text/fold.js';
-import { MemoryOrder, type OrderSource } from './memory-order.js';
+import { MemoryOrder, slotsOf, type OrderSource } from './memory-order.js';
 
 // A list's folded search fields held in memory, to answer a `contains` at memory speed (issue
 // 9: the exact total of a pattern found in most rows was one pass of LIKE over the list's text
@@ -562,12 +562,12 @@ export class MemoryTextIndex {
   }
 
   /**
-   * The ids of the matches (`hits`, `count` of them) that can be among the first `n` in `order`
+   * The ids of the matches (their slots, `matched`) that can be among the first `n` in `order`
    * (`desc`: from its end): a superset, to be ordered exactly (from their stored keys).
    */
-  firstIdsInOrder(order: MemoryOrder, hits: Uint8Array, count: number, n: number, desc: boolean): number[] {
+  firstIdsInOrder(order: MemoryOrder, matched: Int32Array, n: number, desc: boolean): number[] {
     this.ordersUsed++;
-    return Array.from(order.firstSlots(hits, Math.min(hits.length, this.size), count, n, desc), (s) => this.ids[s]);
+    return Array.from(order.firstSlots(matched, n, desc), (s) => this.ids[s]);
   }
 
   /** Which values of each field match the pattern (the field names from the index's own). */
@@ -616,26 +616,22 @@ export class MemoryTextIndex {
     return out;
   }
 
-  /** About `k` ids of the `total` slots set in `hits`, spread evenly over them. */
-  sampleIds(hits: Uint8Array, total: number, k: number): number[] {
-    const step = Math.max(1, Math.floor(total / k));
+  /** The slots set in `hits` (`count` of them), ascending. */
+  matchedSlots(hits: Uint8Array, count: number): Int32Array {
+    return slotsOf(hits, Math.min(hits.length, this.size), count);
+  }
+
+  /** About `k` ids of the `matched` slots, spread evenly over them. */
+  sampleIds(matched: Int32Array, k: number): number[] {
+    const step = Math.max(1, Math.floor(matched.length / k));
     const out: number[] = [];
-    for (let s = 0, seen = 0; s < hits.length && out.length < k; s++) {
-      if (hits[s] && seen++ % step === 0) out.push(this.ids[s]);
-    }
+    for (let i = 0; i < matched.length && out.length < k; i += step) out.push(this.ids[matched[i]]);
     return out;
   }
 
-  /** The ids of the slots set in `hits`, ascending; null when more than `max`. */
-  idsOf(hits: Uint8Array, max: number): number[] | null {
-    const out: number[] = [];
-    for (let s = 0; s < hits.length; s++) {
-      if (hits[s]) {
-        if (out.length >= max) return null;
-        out.push(this.ids[s]);
-      }
-    }
-    return out.sort((a, b) => a - b);
+  /** The ids of the `matched` slots, ascending. */
+  idsOfSlots(matched: Int32Array): number[] {
+    return Array.from(matched, (s) => this.ids[s]).sort((a, b) => a - b);
   }
 }
 

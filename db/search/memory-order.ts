@@ -106,13 +106,11 @@ export class MemoryOrder {
   }
 
   /**
-   * The slots of `hits` (one byte per slot, `size` slots, `count` of them set) that can be among
-   * the first `n` in this order (`desc`: from its end): every match in the buckets up to the one
-   * where n are reached, and every match out of place. A superset of the first n, to be ordered
-   * exactly.
+   * The slots of the matches (`matched`, ascending) that can be among the first `n` in this order
+   * (`desc`: from its end): every match in the buckets up to the one where n are reached, and
+   * every match out of place. A superset of the first n, to be ordered exactly.
    */
-  firstSlots(hits: Uint8Array, size: number, count: number, n: number, desc: boolean): Int32Array {
-    const matched = slotsOf(hits, size, count);
+  firstSlots(matched: Int32Array, n: number, desc: boolean): Int32Array {
     const b = this.buckets;
     const counts = (this.counts ??= new Uint32Array(BUCKETS));
     counts.fill(0);

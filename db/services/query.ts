@@ -343,8 +343,6 @@ function rowsOfIds(db: DB, p: Prepared, ids: readonly number[], n: number): Row[
 // tried first when it should be cheaper and a sample of the matches says enough of them lie within
 // MEMORY_WALK_FACTOR times that far; otherwise the ids are ordered.
 const ID_ORDER_US = { sortTable: 1.2, base: 3.5 };
-/** With the order held in memory, the first rows of a result cost two passes over its slots. */
-const ORDER_SLOT_US = 0.002;
 const WALK_ROW_US = 0.3;
 const MEMORY_WALK_FACTOR = 4;
 /** At most this many matches are ordered by id (~0.25 s at 1.2 µs each); more are found by walking. */
@@ -385,9 +383,12 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
     if (count === 0) return [];
     const rows = index.rowCount;
     const source = walk ? walkIndexOf(p, plain) : null;
-    // The order held in memory (asked for when first wanted, read in the background).
+    const matched = index.matchedSlots(result, count);
+    // The order held in memory (asked for when first wanted, read in the background): one pass
+    // over the matches, then ~n rows ordered in SQL — a walk long enough to be worth a sample costs more.
     const order = source && count > index.plan.orderMinMatches ? index.order(orderSourceOf(p, plain, source)) : null;
-    const idCost = order ? ORDER_SLOT_US * rows : count * (plain.sortTable ? ID_ORDER_US.sortTable : ID_ORDER_US.base);
+    if (order) return rowsOfIds(db, p, index.firstIdsInOrder(order, matched, n, source!.dir === 'DESC'), n);
+    const idCost = count * (plain.sortTable ? ID_ORDER_US.sortTable : ID_ORDER_US.base);
     const walkCost = (WALK_ROW_US * rows * n) / count;
     const w = walkCost < idCost ? source : null;
     if (w) {
@@ -395,7 +396,7 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
       const bound = windowBound(db, w, window);
       // Matches may gather far down the order (a customer's orders sorted by customer): a sample of
       // them tells how many lie within the window before it is walked.
-      const sample = index.sampleIds(result, count, SAMPLE_SIZE);
+      const sample = index.sampleIds(matched, SAMPLE_SIZE);
       let inside = sample.length;
       if (bound) {
         const cmp = w.dir === 'DESC' ? '>=' : '<=';
@@ -409,13 +410,9 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
         if (found) return found;
       }
     }
-    if (order) {
-      return rowsOfIds(db, p, index.firstIdsInOrder(order, result, count, n, source!.dir === 'DESC'), n);
-    }
     // Ordering even many ids (~1.2 µs each) beats walking to matches gathered far down the order
     // (a remark shared by 61,347 fee lines, sorted by remarks: 1.75 s walked).
-    const ids = index.idsOf(result, MEMORY_IDS_MAX);
-    if (ids) return rowsOfIds(db, p, ids, n);
+    if (count <= MEMORY_IDS_MAX) return rowsOfIds(db, p, index.idsOfSlots(matched), n);
     if (walk) {
       const found = walkRows(db, p, choose, n, Infinity);
       if (found) return found;
@@ -426,8 +423,10 @@ function memoryFirstRows(db: DB, p: Prepared, n: number, plain: CompiledQuery): 
   }
   // Other conditions too: the fewest matches of a required term fetched by id, or a walk.
   const byTerm = (b: { term: TextTerm; m: MemoryTerm }): Row[] | null => {
-    const ids = b.m.match.index.idsOf(hitsOf(b.m), COUNT_FTS_MAX);
-    if (!ids) return null;
+    const hits = hitsOf(b.m);
+    const count = countHits(hits);
+    if (count > COUNT_FTS_MAX) return null;
+    const ids = b.m.match.index.idsOfSlots(b.m.match.index.matchedSlots(hits, count));
     const key = termKey(b.term);
     return pageQuery(db, p, (t) => (termKey(t) === key ? { ids, exact: true } : choose(t)), n);
   };

@@ -285,7 +285,7 @@ describe('the first slots of a result in a held order (synthetic)', () => {
       const want = [...hits.keys()].filter(
         (s) => hits[s] && (order.buckets[s] === DIRTY || (desc ? order.buckets[s] >= edge : order.buckets[s] <= edge)),
       );
-      expect({ round, got: [...order.firstSlots(hits, size, count, n, desc)] }).toEqual({ round, got: want });
+      expect({ round, got: [...order.firstSlots(slotsOf(hits, size, count), n, desc)] }).toEqual({ round, got: want });
     }
   });
 });
