@@ -314,8 +314,9 @@ export class MemoryTextIndex {
   private size = 0;
   private free: number[] = [];
   private rows = 0;
-  /** The last change applied (search_changes.seq). */
+  /** The last change applied (search_changes.seq), and the last move (order_changes.seq). */
   seq = 0;
+  private orderSeq = 0;
   /** The build in progress: the log's position when it began and the next id to read. */
   private building: { seq: number; after: number } | null = null;
   ready = false;
@@ -427,7 +428,7 @@ export class MemoryTextIndex {
   buildStep(db: DB, rows = BUILD_CHUNK): boolean {
     if (this.ready) return true;
     if (!this.building) {
-      this.building = { seq: currentSeq(db), after: 0 };
+      this.building = { seq: currentSeqs(db).search, after: 0 };
     }
     const chunk = db.prepare(`${this.selectFields()} WHERE id > ? ORDER BY id LIMIT ?`).raw().all(this.building.after, rows) as unknown[][];
     for (const row of chunk) this.put(row[0] as number, row.slice(1) as (string | null)[]);
@@ -462,48 +463,70 @@ export class MemoryTextIndex {
   sync(db: DB): boolean {
     if (!this.ready) return false;
     return db.transaction(() => {
-      const floor = db.prepare('SELECT seq FROM search_changes_floor').pluck().get() as number;
-      const latest = currentSeq(db);
-      if (latest === this.seq) return true;
-      const changedIn = (table: string) =>
-        db
-          .prepare('SELECT DISTINCT id FROM search_changes WHERE seq > ? AND seq <= ? AND tbl = ? LIMIT ?')
-          .pluck()
-          .all(this.seq, latest, table, MAX_CHANGES + 1) as number[];
-      const changed = this.seq < floor ? null : changedIn(this.index.fieldsTable);
-      if (!changed || changed.length > MAX_CHANGES) {
+      const latest = currentSeqs(db);
+      if (latest.search === this.seq && latest.order === this.orderSeq) return true;
+      if (latest.search !== this.seq && !this.applyChanges(db, latest.search)) {
         this.reset();
         return false;
       }
-      // Rows whose keys were written: out of place in every order (read again past a bulk change).
-      const moved = this.sortTable && this.orders.size + this.pendingOrders.size ? changedIn(this.sortTable) : [];
-      if (moved.length > MAX_CHANGES) {
+      if (latest.order !== this.orderSeq) this.applyMoves(db, latest.order);
+      return true;
+    })();
+  }
+
+  /** The rows changed up to `latest` (search_changes): false when they cannot be told (pruned, or a bulk change). */
+  private applyChanges(db: DB, latest: number): boolean {
+    const floor = db.prepare('SELECT seq FROM search_changes_floor').pluck().get() as number;
+    if (this.seq < floor) return false;
+    const changed = db
+      .prepare('SELECT DISTINCT id FROM search_changes WHERE seq > ? AND seq <= ? AND tbl = ? LIMIT ?')
+      .pluck()
+      .all(this.seq, latest, this.index.fieldsTable, MAX_CHANGES + 1) as number[];
+    if (changed.length > MAX_CHANGES) return false;
+    if (changed.length) {
+      const found = db
+        .prepare(`${this.selectFields()} WHERE id IN (SELECT value FROM json_each(?))`)
+        .raw()
+        .all(JSON.stringify(changed)) as unknown[][];
+      const present = new Set<number>();
+      for (const row of found) {
+        present.add(row[0] as number);
+        this.put(row[0] as number, row.slice(1) as (string | null)[]);
+      }
+      for (const id of changed) if (!present.has(id)) this.remove(id);
+      for (const c of this.columns) if (c.tail > MAX_TAIL) c.join(this.size);
+    }
+    this.seq = latest;
+    return true;
+  }
+
+  /**
+   * The rows whose sort keys were written up to `latest` (order_changes, migration 015): out of
+   * place in every order. When they cannot be told (pruned, or a bulk re-key) the orders are dropped,
+   * to be read again when asked for; the search text stays.
+   */
+  private applyMoves(db: DB, latest: number): void {
+    if (this.sortTable && this.orders.size + this.pendingOrders.size) {
+      const floor = db.prepare('SELECT seq FROM order_changes_floor').pluck().get() as number;
+      const moved =
+        this.orderSeq < floor
+          ? null
+          : (db
+              .prepare('SELECT DISTINCT id FROM order_changes WHERE seq > ? AND seq <= ? AND tbl = ? LIMIT ?')
+              .pluck()
+              .all(this.orderSeq, latest, this.sortTable, MAX_CHANGES + 1) as number[]);
+      if (!moved || moved.length > MAX_CHANGES) {
         this.orders.clear();
         this.pendingOrders.clear();
-      }
-      if (changed.length) {
-        const found = db
-          .prepare(`${this.selectFields()} WHERE id IN (SELECT value FROM json_each(?))`)
-          .raw()
-          .all(JSON.stringify(changed)) as unknown[][];
-        const present = new Set<number>();
-        for (const row of found) {
-          present.add(row[0] as number);
-          this.put(row[0] as number, row.slice(1) as (string | null)[]);
-        }
-        for (const id of changed) if (!present.has(id)) this.remove(id);
-        for (const c of this.columns) if (c.tail > MAX_TAIL) c.join(this.size);
-      }
-      if (moved.length) {
+      } else {
         const orders = this.allOrders();
         for (const id of moved) {
           const slot = this.slotOfId(id);
           if (slot >= 0) for (const o of orders) o.mark(slot);
         }
       }
-      this.seq = latest;
-      return true;
-    })();
+    }
+    this.orderSeq = latest;
   }
 
   private slotOfId(id: number): number {
@@ -649,8 +672,11 @@ export function countHits(hits: Uint8Array): number {
   return n;
 }
 
-function currentSeq(db: DB): number {
-  return (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'`).pluck().get() as number | undefined) ?? 0;
+/** The last change logged in search_changes and in order_changes. */
+function currentSeqs(db: DB): { search: number; order: number } {
+  const rows = db.prepare(`SELECT name, seq FROM sqlite_sequence WHERE name IN ('search_changes', 'order_changes')`).raw().all() as [string, number][];
+  const seq = new Map(rows);
+  return { search: seq.get('search_changes') ?? 0, order: seq.get('order_changes') ?? 0 };
 }
 
 export interface MemorySearchOptions {

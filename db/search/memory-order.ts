@@ -10,8 +10,8 @@ import type { DB } from '../open.js';
 // 2.25M rows), 2 bytes a row. The first n of a result are then the matches of the buckets up to
 // the one where n are reached, plus that bucket's other rows: ordered exactly in SQL.
 //
-// Exact under writes: a row whose keys were written since its place was read (the log of
-// migrations 012 and 015), and a row new since, is out of place (DIRTY): it is always among the
+// Exact under writes: a row whose keys were written since its place was read (order_changes,
+// migration 015), and a row new since, is out of place (DIRTY): it is always among the
 // rows ordered in SQL. The others keep their relative order, since their keys have not changed.
 // The order is read in chunks (keyset: each chunk after the last (key, id) read), so a build
 // does not hold the connection; rows whose keys change during it are logged and marked, and a

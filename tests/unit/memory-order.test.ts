@@ -188,6 +188,28 @@ describe('a list order held in memory', () => {
     expect(index.ordersPending).toBe(false);
   });
 
+  it('a log of moves pruned past it drops the orders, to be read again, and keeps the search text', () => {
+    const pattern = commonPattern(feesModule);
+    const sort: SortSpec[] = [{ field: 'remarks', dir: 'asc' }];
+    check(feesModule, pattern, sort);
+    // 210,000 moves of no list: the pruning trigger raises the floor past the reader.
+    writer.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 210000)
+      INSERT INTO order_changes (tbl, id) SELECT 'none', i FROM n`);
+    expect(writer.prepare('SELECT seq FROM order_changes_floor').pluck().get()).toBeGreaterThan(0);
+    expect(writer.prepare('SELECT count(*) FROM order_changes').pluck().get()).toBeLessThanOrEqual(210_000);
+    const first = (oracle(feesModule, pattern, sort, 1) as number[])[0];
+    writer.prepare('UPDATE service_fees SET remarks = ? WHERE id = ?').run(`zzz ${pattern}`, first);
+    const index = indexOf(feesModule);
+    // Still the same search text (not loaded again), its orders dropped and asked for again.
+    expect(search.ready(listIndexOf(feesModule)!.index)).toBe(index);
+    const request = { conditions: [{ field: 'any', op: 'contains' as const, value: pattern }], sort, limit: 30 };
+    const used = index.ordersUsed;
+    expect(runModuleQuery(reader, feesModule, request).rows.map((r) => r.id)).toEqual(oracle(feesModule, pattern, sort, 30));
+    expect(index.ordersUsed).toBe(used);
+    expect(index.ordersPending).toBe(true);
+    check(feesModule, pattern, sort);
+  });
+
   it('read in the background, as the server does, between the connection\'s queries', async () => {
     const other = openDatabase(writer.name);
     const own = enableMemorySearch(other, { minRows: 0, orderMinMatches: 0, shortWalkRows: 0 });
