@@ -105,7 +105,8 @@ describe('a list order held in memory', () => {
     const byAmount: SortSpec[] = [{ field: 'amount_fen', dir: 'asc' }];
     const byCustomer: SortSpec[] = [{ field: 'customer', dir: 'asc' }];
     const byDefault: SortSpec[] = [{ field: 'created_at', dir: 'desc' }];
-    for (const sort of [byAmount, byCustomer, byDefault]) check(feesModule, pattern, sort);
+    const byRemarks: SortSpec[] = [{ field: 'remarks', dir: 'asc' }];
+    for (const sort of [byAmount, byCustomer, byDefault, byRemarks]) check(feesModule, pattern, sort);
     const matching = (oracle(feesModule, pattern, [{ field: 'amount_fen', dir: 'desc' }], 1e9) as number[]).slice(0, 40);
     const order = writer.prepare('SELECT order_id FROM service_fees WHERE id = ?').pluck().get(matching[5]) as number;
     writer.transaction(() => {
@@ -125,8 +126,12 @@ describe('a list order held in memory', () => {
       insert.run(...columns.map((c) => (c === 'amount_fen' ? 0 : c === 'remarks' ? `新 ${pattern}` : template[c])));
       insert.run(...columns.map((c) => (c === 'amount_fen' ? 88888888 : c === 'remarks' ? `新 ${pattern}` : template[c])));
       writer.prepare('DELETE FROM service_fees WHERE id = ?').run(matching[3]);
+      // Remarks that sort at both ends and between: LIKE's own characters, quotes, accented and
+      // full-width letters, Han, a huge value.
+      const remarks = [`%_\\'" ${pattern}`, `ÄRZTE ${pattern}`, `ａｂｃ${pattern}`, `阿${pattern}`, `${pattern}${'长'.repeat(100_000)}`, `${pattern} 'z'`];
+      remarks.forEach((r, i) => writer.prepare('UPDATE service_fees SET remarks = ? WHERE id = ?').run(r, matching[10 + i]));
     })();
-    for (const sort of [byAmount, byCustomer, byDefault]) {
+    for (const sort of [byAmount, byCustomer, byDefault, byRemarks]) {
       for (const s of [sort, sort.map((x) => ({ ...x, dir: x.dir === 'asc' ? ('desc' as const) : ('asc' as const) }))]) check(feesModule, pattern, s);
     }
     // They were ordered from a held order, not from one read again after the writes.
