@@ -1,5 +1,6 @@
 import type { Migration } from './index.js';
 import { listIndexes } from '../search/indexes.js';
+import { changeLogSql } from '../search/change-log.js';
 import { moduleById } from '../../shared/modules/index.js';
 import type { ListId } from '../../shared/modules/types.js';
 
@@ -40,18 +41,6 @@ END;`
 export const orderChanges: Migration = {
   version: 15,
   name: 'order_changes',
-  sql: `
-CREATE TABLE order_changes (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  tbl TEXT NOT NULL,
-  id  INTEGER NOT NULL
-);
-CREATE TABLE order_changes_floor (seq INTEGER NOT NULL);
-INSERT INTO order_changes_floor (seq) VALUES (0);
-CREATE TRIGGER order_changes_prune AFTER INSERT ON order_changes WHEN new.seq % 10000 = 0 BEGIN
-  DELETE FROM order_changes WHERE seq <= new.seq - 200000;
-  UPDATE order_changes_floor SET seq = max(seq, new.seq - 200000);
-END;
-${(Object.keys(listIndexes) as ListId[]).map(sortLog).join('\n')}
+  sql: `${changeLogSql('order_changes')}${(Object.keys(listIndexes) as ListId[]).map(sortLog).join('\n')}
 `,
 };

@@ -4,6 +4,7 @@ import { listIndexes } from './indexes.js';
 import type { TextPattern } from './pattern.js';
 import { piecesMatch } from '../../shared/text/fold.js';
 import { MemoryOrder, slotsOf, type OrderSource } from './memory-order.js';
+import { loggedIds, logPositions } from './change-log.js';
 
 // A list's folded search fields held in memory, to answer a `contains` at memory speed (issue
 // 9: the exact total of a pattern found in most rows was one pass of LIKE over the list's text
@@ -360,6 +361,10 @@ export class MemoryTextIndex {
     return [...this.orders.values(), ...this.pendingOrders.values()];
   }
 
+  private get hasOrders(): boolean {
+    return this.orders.size + this.pendingOrders.size > 0;
+  }
+
   private ensureId(id: number): void {
     if (id < this.slotOf.length) return;
     const next = new Int32Array(Math.max(id + 1, this.slotOf.length * 2));
@@ -379,12 +384,13 @@ export class MemoryTextIndex {
         ids.set(this.ids);
         this.ids = ids;
         for (const c of this.columns) c.resize(capacity);
-        for (const o of this.allOrders()) o.resize(capacity);
+        if (this.hasOrders) for (const o of this.allOrders()) o.resize(capacity);
       }
       this.ids[slot] = id;
       this.slotOf[id] = slot + 1;
       this.rows++;
-      for (const o of this.allOrders()) o.mark(slot);
+      // Its row is new to the orders (a reused slot must not keep the place of the row it held).
+      if (this.hasOrders) for (const o of this.allOrders()) o.mark(slot);
       // A new slot's codes are 0 (never used, or cleared when freed): counted as empty until set.
       if (reused === undefined) for (const c of this.columns) c.freq[0]++;
     }
@@ -428,7 +434,7 @@ export class MemoryTextIndex {
   buildStep(db: DB, rows = BUILD_CHUNK): boolean {
     if (this.ready) return true;
     if (!this.building) {
-      this.building = { seq: currentSeqs(db).search, after: 0 };
+      this.building = { seq: logPositions(db).search_changes, after: 0 };
     }
     const chunk = db.prepare(`${this.selectFields()} WHERE id > ? ORDER BY id LIMIT ?`).raw().all(this.building.after, rows) as unknown[][];
     for (const row of chunk) this.put(row[0] as number, row.slice(1) as (string | null)[]);
@@ -463,26 +469,21 @@ export class MemoryTextIndex {
   sync(db: DB): boolean {
     if (!this.ready) return false;
     return db.transaction(() => {
-      const latest = currentSeqs(db);
-      if (latest.search === this.seq && latest.order === this.orderSeq) return true;
-      if (latest.search !== this.seq && !this.applyChanges(db, latest.search)) {
+      const latest = logPositions(db);
+      if (latest.search_changes === this.seq && latest.order_changes === this.orderSeq) return true;
+      if (latest.search_changes !== this.seq && !this.applyChanges(db, latest.search_changes)) {
         this.reset();
         return false;
       }
-      if (latest.order !== this.orderSeq) this.applyMoves(db, latest.order);
+      if (latest.order_changes !== this.orderSeq) this.applyMoves(db, latest.order_changes);
       return true;
     })();
   }
 
   /** The rows changed up to `latest` (search_changes): false when they cannot be told (pruned, or a bulk change). */
   private applyChanges(db: DB, latest: number): boolean {
-    const floor = db.prepare('SELECT seq FROM search_changes_floor').pluck().get() as number;
-    if (this.seq < floor) return false;
-    const changed = db
-      .prepare('SELECT DISTINCT id FROM search_changes WHERE seq > ? AND seq <= ? AND tbl = ? LIMIT ?')
-      .pluck()
-      .all(this.seq, latest, this.index.fieldsTable, MAX_CHANGES + 1) as number[];
-    if (changed.length > MAX_CHANGES) return false;
+    const changed = loggedIds(db, 'search_changes', this.index.fieldsTable, this.seq, latest, MAX_CHANGES);
+    if (!changed) return false;
     if (changed.length) {
       const found = db
         .prepare(`${this.selectFields()} WHERE id IN (SELECT value FROM json_each(?))`)
@@ -506,16 +507,9 @@ export class MemoryTextIndex {
    * to be read again when asked for; the search text stays.
    */
   private applyMoves(db: DB, latest: number): void {
-    if (this.sortTable && this.orders.size + this.pendingOrders.size) {
-      const floor = db.prepare('SELECT seq FROM order_changes_floor').pluck().get() as number;
-      const moved =
-        this.orderSeq < floor
-          ? null
-          : (db
-              .prepare('SELECT DISTINCT id FROM order_changes WHERE seq > ? AND seq <= ? AND tbl = ? LIMIT ?')
-              .pluck()
-              .all(this.orderSeq, latest, this.sortTable, MAX_CHANGES + 1) as number[]);
-      if (!moved || moved.length > MAX_CHANGES) {
+    if (this.sortTable && this.hasOrders) {
+      const moved = loggedIds(db, 'order_changes', this.sortTable, this.orderSeq, latest, MAX_CHANGES);
+      if (!moved) {
         this.orders.clear();
         this.pendingOrders.clear();
       } else {
@@ -672,12 +666,6 @@ export function countHits(hits: Uint8Array): number {
   return n;
 }
 
-/** The last change logged in search_changes and in order_changes. */
-function currentSeqs(db: DB): { search: number; order: number } {
-  const rows = db.prepare(`SELECT name, seq FROM sqlite_sequence WHERE name IN ('search_changes', 'order_changes')`).raw().all() as [string, number][];
-  const seq = new Map(rows);
-  return { search: seq.get('search_changes') ?? 0, order: seq.get('order_changes') ?? 0 };
-}
 
 export interface MemorySearchOptions {
   /** Lists with fewer rows are left to SQLite (MEMORY_MIN_ROWS). */
